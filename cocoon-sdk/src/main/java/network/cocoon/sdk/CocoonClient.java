@@ -1,0 +1,367 @@
+package network.cocoon.sdk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import network.cocoon.sdk.IntegrityException.Reason;
+import network.cocoon.sdk.attestation.AttestationPolicy;
+import network.cocoon.sdk.attestation.VerifiedWorker;
+import network.cocoon.sdk.chat.ChatCompletion;
+import network.cocoon.sdk.chat.ChatRequest;
+import network.cocoon.sdk.chat.StreamListener;
+import network.cocoon.sdk.crypto.SealedRequest;
+import network.cocoon.sdk.crypto.SealingException;
+import network.cocoon.sdk.crypto.StreamOpener;
+import network.cocoon.sdk.protocol.ErrorCode;
+import network.cocoon.sdk.protocol.InferenceRequest;
+import network.cocoon.sdk.protocol.ProtocolJson;
+import network.cocoon.sdk.protocol.RequestEnvelope;
+import network.cocoon.sdk.protocol.SealedResponseBody;
+import network.cocoon.sdk.protocol.StreamEvent;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * The entry point of the SDK: sends chat completions to attested Cocoon workers, end-to-end encrypted, and
+ * returns only answers that passed every check.
+ *
+ * <p>For each request the client (1) uses the worker's verified attestation, fetching and verifying it
+ * with a fresh nonce when none is cached or the cached one is no longer trusted; (2) seals the request to
+ * the attested HPKE key; (3) opens the sealed response; (4) recomputes the request hash, completion hash,
+ * model digest and usage and checks the worker's Ed25519 signature over them with the attested key. Any
+ * failure throws a {@link CocoonException} subtype; nothing is retried or downgraded silently.
+ *
+ * <pre>{@code
+ * try (CocoonClient client = CocoonClient.builder()
+ *         .endpoint(URI.create("https://worker.example"))
+ *         .policy(policy)
+ *         .build()) {
+ *     VerifiedCompletion answer = client.chat(ChatRequest.builder().user("2+2=").maxTokens(8).build());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; share one instance.
+ */
+public final class CocoonClient implements AutoCloseable {
+    /** Content type of a sealed request. */
+    public static final String REQUEST_MEDIA_TYPE = "message/ohttp-req";
+    /** Content type of a single-shot sealed response. */
+    public static final String RESPONSE_MEDIA_TYPE = "message/ohttp-res";
+    /** Content type of a streamed sealed response. */
+    public static final String STREAM_MEDIA_TYPE = "message/ohttp-chunked-res";
+
+    static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+    static final int MAX_CHUNK_BYTES = 1024 * 1024;
+
+    private final List<WorkerConnection> workers;
+    private final AtomicInteger nextWorker = new AtomicInteger();
+    private final OkHttpClient http;
+    private final AttestationPolicy policy;
+    private final ExecutorService executor;
+    private final SecureRandom random = new SecureRandom();
+
+    private CocoonClient(Builder b) {
+        this.policy = b.policy;
+        OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
+        this.http = base.newBuilder()
+                .connectTimeout(b.connectTimeout)
+                .readTimeout(b.requestTimeout)
+                .writeTimeout(b.requestTimeout)
+                .callTimeout(b.requestTimeout)
+                // A resent POST could be charged twice; redirects could leave the attested worker.
+                .retryOnConnectionFailure(false)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .build();
+        this.workers = b.endpoints.stream().map(e -> new WorkerConnection(e, http, policy, random)).toList();
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "cocoon-client-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A builder; an endpoint and a policy are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Sends a chat completion request and waits for the verified answer.
+     *
+     * @throws AttestationException if the worker's attestation is not accepted
+     * @throws IntegrityException if the answer fails any check
+     * @throws WorkerRejectedException if the worker refuses the request
+     * @throws TransportException if the worker cannot be reached
+     */
+    public VerifiedCompletion chat(ChatRequest request) {
+        Exchange exchange = prepare(request, false);
+        try (Response response = exchange.execute()) {
+            byte[] sealed = WorkerConnection.readLimited(response.body(), MAX_RESPONSE_BYTES);
+            byte[] plaintext;
+            try {
+                plaintext = exchange.sealed.openResponse(sealed);
+            } catch (SealingException e) {
+                throw new IntegrityException(Reason.DECRYPTION_FAILED, e.getMessage(), e);
+            }
+            SealedResponseBody body;
+            try {
+                body = ProtocolJson.read(plaintext, SealedResponseBody.class);
+            } catch (IOException e) {
+                throw new IntegrityException(Reason.MALFORMED_RESPONSE, "response body: " + e.getMessage(), e);
+            }
+            return exchange.verified(body.completion(), body.result());
+        } catch (IOException e) {
+            throw exchange.connection.transportFailure("request", e);
+        }
+    }
+
+    /**
+     * Sends a request without blocking the caller. The future completes with the verified answer, or
+     * exceptionally with the same {@link CocoonException}s as {@link #chat(ChatRequest)}.
+     */
+    public CompletableFuture<VerifiedCompletion> chatAsync(ChatRequest request) {
+        Objects.requireNonNull(request);
+        return CompletableFuture.supplyAsync(() -> chat(request), executor);
+    }
+
+    /**
+     * Sends a request whose answer streams back: {@code listener} receives each piece of text as the worker
+     * generates it, and the method returns the whole verified answer after the final chunk.
+     *
+     * @throws IntegrityException if any chunk or the final statement fails a check (including truncation)
+     * @see StreamListener for what is verified when
+     */
+    public VerifiedCompletion chatStream(ChatRequest request, StreamListener listener) {
+        Objects.requireNonNull(listener);
+        Exchange exchange = prepare(request, true);
+        try (Response response = exchange.execute(); InputStream in = response.body().byteStream()) {
+            StreamOpener opener = exchange.sealed.openStream(in, MAX_CHUNK_BYTES);
+            StringBuilder transcript = new StringBuilder();
+            while (true) {
+                StreamOpener.Chunk chunk = nextChunk(opener);
+                StreamEvent event;
+                try {
+                    event = ProtocolJson.read(chunk.plaintext(), StreamEvent.class);
+                } catch (IOException e) {
+                    throw new IntegrityException(Reason.MALFORMED_RESPONSE, "stream event: " + e.getMessage(), e);
+                }
+                if (event instanceof StreamEvent.Failure failure) {
+                    throw new WorkerRejectedException(response.code(), ErrorCode.fromWireName(failure.code()),
+                            failure.message());
+                }
+                if (chunk.isFinal() != (event instanceof StreamEvent.Final)) {
+                    throw new IntegrityException(Reason.MALFORMED_RESPONSE,
+                            "the final chunk must carry exactly the final event");
+                }
+                if (event instanceof StreamEvent.Delta delta) {
+                    transcript.append(delta.content());
+                    listener.onDelta(delta.content());
+                } else if (event instanceof StreamEvent.Final fin) {
+                    ChatCompletion completion;
+                    try {
+                        completion = ChatCompletion.of(fin.id(), fin.created(), fin.model(), transcript.toString(),
+                                fin.finishReason(), fin.usage());
+                    } catch (IllegalArgumentException e) {
+                        throw new IntegrityException(Reason.MALFORMED_RESPONSE, e.getMessage(), e);
+                    }
+                    return exchange.verified(completion, fin.result());
+                }
+            }
+        } catch (IOException e) {
+            throw exchange.connection.transportFailure("streamed request", e);
+        }
+    }
+
+    /**
+     * Verifies (or returns the cached verification of) the next worker's attestation without sending a
+     * prompt; useful to fail fast at start-up.
+     */
+    public VerifiedWorker verifyWorker() {
+        return pickWorker().verifiedWorker();
+    }
+
+    /** Releases the client's threads and, if it created it, its HTTP resources. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    private static StreamOpener.Chunk nextChunk(StreamOpener opener) throws IOException {
+        try {
+            return opener.next();
+        } catch (SealingException e) {
+            Reason reason = switch (e.reason()) {
+                case TRUNCATED_STREAM -> Reason.STREAM_TRUNCATED;
+                case DATA_AFTER_FINAL -> Reason.DATA_AFTER_FINAL;
+                case CHUNK_TOO_LARGE -> Reason.CHUNK_TOO_LARGE;
+                case DECRYPTION_FAILED -> Reason.CHUNK_AUTHENTICATION_FAILED;
+                default -> Reason.MALFORMED_RESPONSE;
+            };
+            throw new IntegrityException(reason, e.getMessage(), e);
+        }
+    }
+
+    private WorkerConnection pickWorker() {
+        // Plain rotation; choosing by latency and load, and failover, belong to the routing layer.
+        return workers.get(Math.floorMod(nextWorker.getAndIncrement(), workers.size()));
+    }
+
+    private Exchange prepare(ChatRequest request, boolean stream) {
+        Objects.requireNonNull(request);
+        WorkerConnection connection = pickWorker();
+        VerifiedWorker worker = connection.verifiedWorker();
+        String servedModel = worker.document().model().id();
+        if (request.model() != null && !request.model().equals(servedModel)) {
+            throw new AttestationException(AttestationException.Reason.MODEL_NOT_ALLOWED,
+                    "requested model " + request.model() + " but the worker attests " + servedModel);
+        }
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        String requestId = HexFormat.of().formatHex(id);
+        RequestEnvelope envelope = new RequestEnvelope(requestId, policy.clock().millis(),
+                policy.maxPrice().orElse(worker.document().price()));
+        byte[] body = ProtocolJson.write(InferenceRequest.of(request, stream, envelope));
+        SealedRequest sealed = SealedRequest.seal(worker.keyConfig(), worker.suite(), body);
+        return new Exchange(connection, worker, requestId, request.maxTokens(), sealed, sealed.message(), stream);
+    }
+
+    /** One request in flight: what was sent, to whom, and how to check the answer. */
+    private final class Exchange {
+        final WorkerConnection connection;
+        final VerifiedWorker worker;
+        final String requestId;
+        final int maxTokens;
+        final SealedRequest sealed;
+        final byte[] message;
+        final boolean stream;
+
+        Exchange(WorkerConnection connection, VerifiedWorker worker, String requestId, int maxTokens,
+                 SealedRequest sealed, byte[] message, boolean stream) {
+            this.connection = connection;
+            this.worker = worker;
+            this.requestId = requestId;
+            this.maxTokens = maxTokens;
+            this.sealed = sealed;
+            this.message = message;
+            this.stream = stream;
+        }
+
+        Response execute() throws IOException {
+            String accept = stream ? STREAM_MEDIA_TYPE : RESPONSE_MEDIA_TYPE;
+            Request httpRequest = new Request.Builder().url(connection.url("/v1/sealed"))
+                    .header("Accept", accept)
+                    .post(RequestBody.create(message, MediaType.get(REQUEST_MEDIA_TYPE)))
+                    .build();
+            Response response = http.newCall(httpRequest).execute();
+            try {
+                if (response.code() != 200) {
+                    WorkerRejectedException rejection = WorkerConnection.rejection(response);
+                    if (rejection.code() == ErrorCode.UNKNOWN_KEY_ID) {
+                        // The worker restarted with new keys: the next request must attest again.
+                        connection.invalidate(worker);
+                    }
+                    throw rejection;
+                }
+                String type = response.header("Content-Type", "");
+                if (!type.startsWith(accept)) {
+                    throw new IntegrityException(Reason.MALFORMED_RESPONSE, "unexpected content type " + type);
+                }
+                return response;
+            } catch (RuntimeException | IOException e) {
+                response.close();
+                throw e;
+            }
+        }
+
+        VerifiedCompletion verified(ChatCompletion completion, network.cocoon.sdk.protocol.SignedResult result) {
+            var statement = ResultVerifier.verify(worker, message, requestId, maxTokens, completion, result);
+            var document = worker.document();
+            return new VerifiedCompletion(completion, new Verification(connection.endpoint(), document.platform(),
+                    worker.claims().secure(), worker.claims().measurements(), document.model(), document.price(),
+                    HexFormat.of().formatHex(document.signingKey()), statement.requestHash(),
+                    worker.trustedUntil()));
+        }
+    }
+
+    /** Builds a {@link CocoonClient}. */
+    public static final class Builder {
+        private final List<URI> endpoints = new ArrayList<>();
+        private AttestationPolicy policy;
+        private OkHttpClient httpClient;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofMinutes(2);
+
+        private Builder() {
+        }
+
+        /** Adds a worker endpoint ({@code http(s)://host:port}); requests rotate over the endpoints given. */
+        public Builder endpoint(URI endpoint) {
+            String scheme = Objects.requireNonNull(endpoint).getScheme();
+            if (!"http".equals(scheme) && !"https".equals(scheme)) {
+                throw new IllegalArgumentException("endpoint must be http or https: " + endpoint);
+            }
+            endpoints.add(endpoint);
+            return this;
+        }
+
+        /** The attestation policy every worker must satisfy (required). */
+        public Builder policy(AttestationPolicy policy) {
+            this.policy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /**
+         * An OkHttp client to share connection pools, proxies or interceptors with. The SDK derives its own
+         * client from it with its timeouts, no automatic retries and no redirects.
+         */
+        public Builder httpClient(OkHttpClient client) {
+            this.httpClient = Objects.requireNonNull(client);
+            return this;
+        }
+
+        /** Time to open a connection (default 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout);
+            return this;
+        }
+
+        /** Time for a whole request, a streamed one included (default 2 min). */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout);
+            return this;
+        }
+
+        /** Builds the client. */
+        public CocoonClient build() {
+            if (endpoints.isEmpty()) {
+                throw new IllegalStateException("at least one worker endpoint is required");
+            }
+            if (policy == null) {
+                throw new IllegalStateException("an attestation policy is required");
+            }
+            return new CocoonClient(this);
+        }
+
+        private static Duration positive(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive");
+            }
+            return d;
+        }
+    }
+}

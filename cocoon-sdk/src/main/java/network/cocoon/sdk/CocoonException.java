@@ -1,0 +1,14 @@
+package network.cocoon.sdk;
+
+/**
+ * Base of every error the SDK throws for a request. Each subtype says which layer refused, and carries a
+ * precise reason; none of them ever contains prompt or answer text.
+ */
+public abstract sealed class CocoonException extends RuntimeException
+        permits AttestationException, IntegrityException, TransportException, WorkerRejectedException {
+    private static final long serialVersionUID = 1L;
+
+    CocoonException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,132 @@
+package network.cocoon.sdk;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import network.cocoon.sdk.attestation.AttestationPolicy;
+import network.cocoon.sdk.attestation.AttestationVerifier;
+import network.cocoon.sdk.attestation.VerifiedWorker;
+import network.cocoon.sdk.protocol.AttestationDocument;
+import network.cocoon.sdk.protocol.ErrorCode;
+import network.cocoon.sdk.protocol.ProtocolJson;
+import network.cocoon.sdk.protocol.WorkerError;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * One worker endpoint: fetches and verifies its attestation with a fresh nonce, and keeps the verified
+ * result until the policy stops trusting it.
+ */
+final class WorkerConnection {
+    static final int MAX_DOCUMENT_BYTES = 256 * 1024;
+
+    private final URI endpoint;
+    private final HttpUrl base;
+    private final OkHttpClient http;
+    private final AttestationVerifier verifier;
+    private final AttestationPolicy policy;
+    private final SecureRandom random;
+    private volatile VerifiedWorker cached;
+
+    WorkerConnection(URI endpoint, OkHttpClient http, AttestationPolicy policy, SecureRandom random) {
+        this.endpoint = endpoint;
+        this.base = HttpUrl.get(endpoint.toString());
+        this.http = http;
+        this.policy = policy;
+        this.verifier = new AttestationVerifier(policy);
+        this.random = random;
+    }
+
+    URI endpoint() {
+        return endpoint;
+    }
+
+    HttpUrl url(String path) {
+        return base.newBuilder().encodedPath(path).build();
+    }
+
+    /** The verified worker, from the cache while it is still trusted. */
+    VerifiedWorker verifiedWorker() {
+        VerifiedWorker current = cached;
+        if (current != null && policy.clock().instant().isBefore(current.trustedUntil())) {
+            return current;
+        }
+        synchronized (this) {
+            current = cached;
+            if (current != null && policy.clock().instant().isBefore(current.trustedUntil())) {
+                return current;
+            }
+            cached = fetchAndVerify();
+            return cached;
+        }
+    }
+
+    /** Drops the cached attestation, e.g. after the worker said it no longer holds the key. */
+    void invalidate(VerifiedWorker stale) {
+        synchronized (this) {
+            if (cached == stale) {
+                cached = null;
+            }
+        }
+    }
+
+    private VerifiedWorker fetchAndVerify() {
+        byte[] nonce = new byte[32];
+        random.nextBytes(nonce);
+        HttpUrl url = url("/v1/attestation").newBuilder()
+                .addQueryParameter("nonce", HexFormat.of().formatHex(nonce)).build();
+        byte[] body;
+        try (Response response = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
+            if (response.code() != 200) {
+                throw rejection(response);
+            }
+            body = readLimited(response.body(), MAX_DOCUMENT_BYTES);
+        } catch (IOException e) {
+            throw transportFailure("attestation fetch", e);
+        }
+        AttestationDocument document;
+        try {
+            document = ProtocolJson.read(body, AttestationDocument.class);
+        } catch (IOException e) {
+            throw new AttestationException(AttestationException.Reason.MALFORMED_DOCUMENT,
+                    "attestation document does not parse: " + e.getMessage(), e);
+        }
+        return verifier.verify(document, nonce);
+    }
+
+    TransportException transportFailure(String what, IOException e) {
+        String kind = e instanceof InterruptedIOException ? " timed out" : " failed";
+        return new TransportException(what + " to " + endpoint + kind + ": " + e.getMessage(), e);
+    }
+
+    static WorkerRejectedException rejection(Response response) throws IOException {
+        ErrorCode code = ErrorCode.UNKNOWN;
+        String message = "HTTP " + response.code();
+        try {
+            WorkerError error = ProtocolJson.read(readLimited(response.body(), 64 * 1024), WorkerError.class);
+            if (error.error() != null) {
+                code = ErrorCode.fromWireName(error.error().code());
+                message = String.valueOf(error.error().message());
+            }
+        } catch (IOException e) {
+            // An error page that is not ours: the status alone is what we know.
+        }
+        return new WorkerRejectedException(response.code(), code, message);
+    }
+
+    static byte[] readLimited(ResponseBody body, int limit) throws IOException {
+        if (body == null) {
+            return new byte[0];
+        }
+        byte[] bytes = body.byteStream().readNBytes(limit + 1);
+        if (bytes.length > limit) {
+            throw new IOException("response larger than " + limit + " bytes");
+        }
+        return bytes;
+    }
+}

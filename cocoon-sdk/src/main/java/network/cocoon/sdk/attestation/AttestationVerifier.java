@@ -1,0 +1,85 @@
+package network.cocoon.sdk.attestation;
+
+import java.time.Instant;
+import network.cocoon.sdk.AttestationException;
+import network.cocoon.sdk.AttestationException.Reason;
+import network.cocoon.sdk.crypto.Digests;
+import network.cocoon.sdk.crypto.Ed25519;
+import network.cocoon.sdk.protocol.AttestationDocument;
+import network.cocoon.sdk.protocol.HpkeSuite;
+import network.cocoon.sdk.protocol.KeyConfig;
+import network.cocoon.sdk.protocol.Labels;
+
+/**
+ * Decides whether a worker's attestation document satisfies a policy. Checks, in order: version,
+ * platform evidence over the report data, freshness nonce, validity times, key config, signing key,
+ * model and price. The first failure throws with its own {@link Reason}.
+ */
+public final class AttestationVerifier {
+    private final AttestationPolicy policy;
+
+    /** A verifier applying {@code policy}. */
+    public AttestationVerifier(AttestationPolicy policy) {
+        this.policy = policy;
+    }
+
+    /**
+     * Verifies a document.
+     *
+     * @param expectedNonce the nonce the client sent with its request for the document (empty for none)
+     * @throws AttestationException if any check fails
+     */
+    public VerifiedWorker verify(AttestationDocument document, byte[] expectedNonce) {
+        if (!Labels.VERSION.equals(document.version())) {
+            throw new AttestationException(Reason.UNSUPPORTED_VERSION, "version " + document.version());
+        }
+        PlatformVerifier platform = policy.verifier(document.platform()).orElseThrow(() ->
+                DevEvidence.PLATFORM.equals(document.platform())
+                        ? new AttestationException(Reason.INSECURE_DEVELOPMENT_NOT_ALLOWED,
+                        "worker offers only 'dev' evidence and the policy does not allow insecure development")
+                        : new AttestationException(Reason.UNSUPPORTED_PLATFORM,
+                        "no verifier for platform '" + document.platform() + "'"));
+        Instant now = policy.clock().instant();
+        PlatformClaims claims = platform.verify(document, now);
+
+        if (!Digests.constantTimeEquals(document.nonce(), expectedNonce)) {
+            throw new AttestationException(Reason.NONCE_MISMATCH, "document does not echo the request nonce");
+        }
+        Instant issued = Instant.ofEpochSecond(document.issuedAt());
+        Instant expires = Instant.ofEpochSecond(document.expiresAt());
+        if (issued.isAfter(now.plus(policy.clockSkew()))) {
+            throw new AttestationException(Reason.NOT_YET_VALID, "issued at " + issued + ", now " + now);
+        }
+        if (!expires.isAfter(now) || !expires.isAfter(issued)) {
+            throw new AttestationException(Reason.EXPIRED, "expired at " + expires + ", now " + now);
+        }
+        Instant maxAgeEnd = issued.plus(policy.maxDocumentAge());
+        if (!maxAgeEnd.isAfter(now)) {
+            throw new AttestationException(Reason.TOO_OLD, "issued at " + issued + ", older than "
+                    + policy.maxDocumentAge());
+        }
+
+        KeyConfig keyConfig;
+        try {
+            keyConfig = KeyConfig.decode(document.hpkeKeyConfig());
+        } catch (IllegalArgumentException e) {
+            throw new AttestationException(Reason.UNSUPPORTED_KEY_CONFIG, e.getMessage(), e);
+        }
+        HpkeSuite suite = keyConfig.preferredSupportedSuite().orElseThrow(() ->
+                new AttestationException(Reason.UNSUPPORTED_KEY_CONFIG, "no supported suite in " + keyConfig));
+        if (document.signingKey().length != Ed25519.PUBLIC_KEY_LENGTH) {
+            throw new AttestationException(Reason.INVALID_SIGNING_KEY, "signing key is not 32 bytes");
+        }
+        if (!policy.allowedModelDigests().isEmpty()
+                && !policy.allowedModelDigests().contains(document.model().digest())) {
+            throw new AttestationException(Reason.MODEL_NOT_ALLOWED, "model " + document.model().id()
+                    + " (" + document.model().digest() + ") is not allowed");
+        }
+        if (policy.maxPrice().isPresent() && !document.price().isAtMost(policy.maxPrice().get())) {
+            throw new AttestationException(Reason.PRICE_ABOVE_CAP, "price " + document.price() + " above cap "
+                    + policy.maxPrice().get());
+        }
+        Instant trustedUntil = expires.isBefore(maxAgeEnd) ? expires : maxAgeEnd;
+        return new VerifiedWorker(document, keyConfig, suite, claims, trustedUntil);
+    }
+}

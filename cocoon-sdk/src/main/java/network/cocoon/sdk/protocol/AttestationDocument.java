@@ -1,0 +1,86 @@
+package network.cocoon.sdk.protocol;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Objects;
+import network.cocoon.sdk.crypto.Digests;
+
+/**
+ * What a worker publishes at {@code GET /v1/attestation}: its keys, model, price and payout, with platform
+ * evidence that binds all of them to measured hardware.
+ *
+ * <p>The evidence covers {@link #reportData()}, a SHA-512 over the canonical encoding of every field but the
+ * evidence itself, so a valid quote vouches for each field. Binary fields are base64 in JSON.
+ *
+ * @param version protocol version, {@code cocoon/v1}
+ * @param platform evidence type: {@code tdx}, or {@code dev} for local development
+ * @param evidence the platform's evidence over {@link #reportData()}
+ * @param hpkeKeyConfig the RFC 9458 key config that requests are sealed to
+ * @param signingKey the Ed25519 key that signs results and receipts
+ * @param model the model served
+ * @param price the price per 1,000 tokens
+ * @param payout where the operator is paid (a TON address)
+ * @param issuedAt seconds since the epoch
+ * @param expiresAt seconds since the epoch; clients stop trusting the document then
+ * @param nonce the client's freshness nonce, empty when none was asked for
+ */
+public record AttestationDocument(String version, String platform, byte[] evidence, byte[] hpkeKeyConfig,
+                                  byte[] signingKey, ModelInfo model, Price price, String payout, long issuedAt,
+                                  long expiresAt, byte[] nonce) {
+    /** Validates presence of every field; semantic checks belong to the verifier. */
+    public AttestationDocument {
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(platform, "platform");
+        Objects.requireNonNull(hpkeKeyConfig, "hpkeKeyConfig");
+        Objects.requireNonNull(signingKey, "signingKey");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(price, "price");
+        Objects.requireNonNull(payout, "payout");
+        evidence = evidence == null ? new byte[0] : evidence.clone();
+        hpkeKeyConfig = hpkeKeyConfig.clone();
+        signingKey = signingKey.clone();
+        nonce = nonce == null ? new byte[0] : nonce.clone();
+    }
+
+    @Override
+    public byte[] evidence() {
+        return evidence.clone();
+    }
+
+    @Override
+    public byte[] hpkeKeyConfig() {
+        return hpkeKeyConfig.clone();
+    }
+
+    @Override
+    public byte[] signingKey() {
+        return signingKey.clone();
+    }
+
+    @Override
+    public byte[] nonce() {
+        return nonce.clone();
+    }
+
+    /** The canonical encoding of every field except the evidence, in the order {@code docs/protocol.md} gives. */
+    @JsonIgnore
+    public byte[] canonicalEncoding() {
+        return CanonicalEncoder.labelled(Labels.ATTESTATION)
+                .text(version).text(platform).bytes(hpkeKeyConfig).bytes(signingKey)
+                .text(model.id()).bytes(model.digestBytes())
+                .int64(price.promptPer1k()).int64(price.completionPer1k())
+                .text(payout).int64(issuedAt).int64(expiresAt).bytes(nonce)
+                .toByteArray();
+    }
+
+    /** The 64 bytes that the platform evidence must cover (TDX {@code REPORTDATA}). */
+    @JsonIgnore
+    public byte[] reportData() {
+        return Digests.sha512(canonicalEncoding());
+    }
+
+    /** The same document with other evidence. */
+    public AttestationDocument withEvidence(byte[] newEvidence) {
+        return new AttestationDocument(version, platform, newEvidence, hpkeKeyConfig, signingKey, model, price, payout,
+                issuedAt, expiresAt, nonce);
+    }
+}

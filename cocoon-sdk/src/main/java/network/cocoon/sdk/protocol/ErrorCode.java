@@ -1,0 +1,65 @@
+package network.cocoon.sdk.protocol;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Why a worker refused a request. Sent in clear as {@code {"error":{"code":..., "message":...}}} with the
+ * HTTP status given here; a relay could forge it, so a client treats it as a refusal, never as a result.
+ */
+public enum ErrorCode {
+    /** The message is not a sealed request (too short, bad header, wrong content type). */
+    MALFORMED_MESSAGE(400),
+    /** The request is sealed to a key id the worker does not hold (its attestation is stale). */
+    UNKNOWN_KEY_ID(422),
+    /** The request uses an HPKE suite the worker does not offer. */
+    UNSUPPORTED_SUITE(400),
+    /** The sealed request failed authentication. */
+    DECRYPTION_FAILED(400),
+    /** The decrypted body is not a valid inference request. */
+    INVALID_REQUEST(400),
+    /** The request id was seen before. */
+    REPLAYED_REQUEST(409),
+    /** The request's timestamp is outside the worker's window. */
+    STALE_TIMESTAMP(422),
+    /** The client's price cap is below the worker's price. */
+    PRICE_NOT_ACCEPTED(422),
+    /** The requested model is not the one served. */
+    MODEL_NOT_SERVED(404),
+    /** The message exceeds the worker's size limit. */
+    MESSAGE_TOO_LARGE(413),
+    /** The content type is not {@code message/ohttp-req}. */
+    UNSUPPORTED_MEDIA_TYPE(415),
+    /** The method is not allowed on this path. */
+    METHOD_NOT_ALLOWED(405),
+    /** The path does not exist. */
+    NOT_FOUND(404),
+    /** The worker's queue is full; try another worker or later. */
+    BUSY(503),
+    /** The worker failed; the request may or may not have been processed. */
+    INTERNAL_ERROR(500),
+    /** A code this client version does not know. */
+    UNKNOWN(0);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    /** The HTTP status the worker answers with. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The name on the wire, e.g. {@code replayed_request}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The code for a wire name; {@link #UNKNOWN} for a name this version does not know. */
+    public static ErrorCode fromWireName(String name) {
+        return Arrays.stream(values()).filter(c -> c != UNKNOWN && c.wireName().equals(name)).findFirst()
+                .orElse(UNKNOWN);
+    }
+}

@@ -1,0 +1,21 @@
+package network.cocoon.sdk.protocol;
+
+/**
+ * A worker's price in nanotons (1 TON = 10^9 nanotons) per 1,000 tokens.
+ *
+ * @param promptPer1k nanotons per 1,000 prompt tokens
+ * @param completionPer1k nanotons per 1,000 completion tokens
+ */
+public record Price(long promptPer1k, long completionPer1k) {
+    /** Validates that both prices are non-negative. */
+    public Price {
+        if (promptPer1k < 0 || completionPer1k < 0) {
+            throw new IllegalArgumentException("prices must be non-negative");
+        }
+    }
+
+    /** Whether neither part of this price exceeds the corresponding part of {@code cap}. */
+    public boolean isAtMost(Price cap) {
+        return promptPer1k <= cap.promptPer1k && completionPer1k <= cap.completionPer1k;
+    }
+}

@@ -1,0 +1,68 @@
+package network.cocoon.sdk.protocol;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.Objects;
+import network.cocoon.sdk.chat.Usage;
+
+/**
+ * The plaintext of one chunk of a streamed response, tagged by {@code type}: zero or more {@link Delta}s then
+ * exactly one {@link Final} (or {@link Failure}) in the final chunk.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = StreamEvent.Delta.class, name = "delta"),
+    @JsonSubTypes.Type(value = StreamEvent.Final.class, name = "final"),
+    @JsonSubTypes.Type(value = StreamEvent.Failure.class, name = "error")
+})
+public sealed interface StreamEvent {
+    /**
+     * Newly generated text.
+     *
+     * @param content the text, appended to what came before
+     */
+    record Delta(String content) implements StreamEvent {
+        /** Validates presence. */
+        public Delta {
+            Objects.requireNonNull(content, "content");
+        }
+
+        @Override
+        public String toString() {
+            return "Delta[<" + content.length() + " chars>]";
+        }
+    }
+
+    /**
+     * The end of a successful stream: the completion's metadata and the signed statement over the whole
+     * transcript (the deltas concatenated).
+     *
+     * @param id completion id
+     * @param created worker clock, seconds since the epoch
+     * @param model model id
+     * @param finishReason {@code stop} or {@code length}
+     * @param usage token counts
+     * @param result the signed statement
+     */
+    record Final(String id, long created, String model, @JsonProperty("finish_reason") String finishReason,
+                 Usage usage, SignedResult result) implements StreamEvent {
+        /** Validates presence. */
+        public Final {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(finishReason, "finish_reason");
+            Objects.requireNonNull(usage, "usage");
+            Objects.requireNonNull(result, "result");
+        }
+    }
+
+    /**
+     * The worker failed after the stream began.
+     *
+     * @param code an {@link ErrorCode} wire name
+     * @param message a human-readable reason with no prompt or answer text
+     */
+    record Failure(String code, String message) implements StreamEvent {
+    }
+}
