@@ -1,0 +1,57 @@
+package network.cocoon.worker.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import network.cocoon.sdk.protocol.AttestationDocument;
+import network.cocoon.sdk.protocol.Labels;
+import network.cocoon.sdk.protocol.ModelInfo;
+import network.cocoon.sdk.protocol.Price;
+import network.cocoon.worker.tee.TeePlatform;
+
+/** Issues the worker's attestation documents: every term bound into the platform evidence. */
+public final class AttestationService {
+    /** The longest nonce accepted, in bytes. */
+    public static final int MAX_NONCE_BYTES = 64;
+
+    private final WorkerIdentity identity;
+    private final TeePlatform tee;
+    private final ModelInfo model;
+    private final Price price;
+    private final String payout;
+    private final Duration validity;
+    private final Clock clock;
+
+    /** A service issuing documents valid for {@code validity}. */
+    public AttestationService(WorkerIdentity identity, TeePlatform tee, ModelInfo model, Price price, String payout,
+                              Duration validity, Clock clock) {
+        this.identity = identity;
+        this.tee = tee;
+        this.model = model;
+        this.price = price;
+        this.payout = payout;
+        this.validity = validity;
+        this.clock = clock;
+    }
+
+    /** A document for this moment, echoing the client's nonce (empty for none). */
+    public AttestationDocument issue(byte[] nonce) {
+        if (nonce.length > MAX_NONCE_BYTES) {
+            throw new IllegalArgumentException("nonce longer than " + MAX_NONCE_BYTES + " bytes");
+        }
+        long now = clock.instant().getEpochSecond();
+        AttestationDocument unsigned = new AttestationDocument(Labels.VERSION, tee.platform(), null,
+                identity.keyConfig().encode(), identity.signingKey().publicKey(), model, price, payout, now,
+                now + validity.toSeconds(), nonce);
+        return unsigned.withEvidence(tee.evidence(unsigned.reportData()));
+    }
+
+    /** The served model. */
+    public ModelInfo model() {
+        return model;
+    }
+
+    /** The attested price. */
+    public Price price() {
+        return price;
+    }
+}

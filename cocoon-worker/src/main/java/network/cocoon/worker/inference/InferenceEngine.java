@@ -1,0 +1,27 @@
+package network.cocoon.worker.inference;
+
+import network.cocoon.sdk.protocol.ModelInfo;
+
+/**
+ * Generates chat completions. The worker's server depends only on this interface; the shipped engine is
+ * the DJL one.
+ *
+ * <p>Implementations are thread-safe: the server calls {@link #generate} from many threads at once.
+ */
+public interface InferenceEngine extends AutoCloseable {
+    /** The served model's id and digest, as attested. */
+    ModelInfo model();
+
+    /**
+     * Generates a completion, passing each new piece of text to {@code sink} as soon as it is final (text
+     * that could still turn into a stop sequence is held back).
+     *
+     * @throws EngineBusyException if the engine's queue is full
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    Generation generate(GenerationRequest request, TokenSink sink) throws InterruptedException;
+
+    /** Releases the model. */
+    @Override
+    void close();
+}
