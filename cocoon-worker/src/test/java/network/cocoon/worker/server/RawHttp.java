@@ -1,0 +1,43 @@
+package network.cocoon.worker.server;
+
+import java.io.IOException;
+import network.cocoon.sdk.protocol.ProtocolJson;
+import network.cocoon.sdk.protocol.WorkerError;
+import network.cocoon.worker.testing.LocalWorker;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/** Plain HTTP to a worker, below the SDK, for requests the SDK would never send. */
+final class RawHttp {
+    private static final OkHttpClient HTTP = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+
+    record Reply(int status, byte[] body) {
+        String code() {
+            try {
+                return ProtocolJson.read(body, WorkerError.class).error().code();
+            } catch (IOException e) {
+                throw new AssertionError("not an error body", e);
+            }
+        }
+    }
+
+    private RawHttp() {
+    }
+
+    static Reply get(LocalWorker worker, String pathAndQuery) throws IOException {
+        return call(new Request.Builder().url(worker.server.endpoint() + pathAndQuery).get().build());
+    }
+
+    static Reply post(LocalWorker worker, byte[] body, String contentType) throws IOException {
+        return call(new Request.Builder().url(worker.server.endpoint() + "/v1/sealed")
+                .post(RequestBody.create(body, contentType == null ? null : MediaType.get(contentType))).build());
+    }
+
+    private static Reply call(Request request) throws IOException {
+        try (var response = HTTP.newCall(request).execute()) {
+            return new Reply(response.code(), response.body().bytes());
+        }
+    }
+}

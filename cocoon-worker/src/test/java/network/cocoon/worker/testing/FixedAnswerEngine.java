@@ -1,0 +1,48 @@
+package network.cocoon.worker.testing;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import network.cocoon.sdk.protocol.ModelInfo;
+import network.cocoon.worker.inference.FinishReason;
+import network.cocoon.worker.inference.Generation;
+import network.cocoon.worker.inference.GenerationRequest;
+import network.cocoon.worker.inference.InferenceEngine;
+import network.cocoon.worker.inference.TokenSink;
+
+/**
+ * Test-only engine: answers with fixed text, one character per "token", so that the request path can be
+ * tested without a model. Never part of the shipped jar.
+ */
+public final class FixedAnswerEngine implements InferenceEngine {
+    public static final ModelInfo MODEL = new ModelInfo("fixed-answer", "cd".repeat(32));
+
+    private final String answer;
+    public final AtomicInteger calls = new AtomicInteger();
+
+    public FixedAnswerEngine(String answer) {
+        this.answer = answer;
+    }
+
+    @Override
+    public ModelInfo model() {
+        return MODEL;
+    }
+
+    @Override
+    public Generation generate(GenerationRequest request, TokenSink sink) {
+        calls.incrementAndGet();
+        int prompt = request.messages().stream().mapToInt(m -> m.content().length()).sum();
+        int n = Math.min(answer.length(), request.maxTokens());
+        for (int i = 0; i < n; i++) {
+            if (request.cancelled().getAsBoolean()) {
+                return new Generation(answer.substring(0, i), FinishReason.CANCELLED, prompt, i);
+            }
+            sink.accept(answer.substring(i, i + 1));
+        }
+        FinishReason reason = n < answer.length() ? FinishReason.LENGTH : FinishReason.STOP;
+        return new Generation(answer.substring(0, n), reason, prompt, n);
+    }
+
+    @Override
+    public void close() {
+    }
+}
