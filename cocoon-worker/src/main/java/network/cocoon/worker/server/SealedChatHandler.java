@@ -121,6 +121,9 @@ final class SealedChatHandler {
         } catch (EngineBusyException e) {
             HttpExchanges.sendError(exchange, ErrorCode.BUSY, e.getMessage());
             return;
+        } catch (IllegalArgumentException e) {
+            HttpExchanges.sendError(exchange, ErrorCode.INVALID_REQUEST, e.getMessage());
+            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             HttpExchanges.sendError(exchange, ErrorCode.INTERNAL_ERROR, "worker shutting down");
@@ -143,6 +146,13 @@ final class SealedChatHandler {
                 return;
             }
             writer.finish(new StreamEvent.Failure(ErrorCode.BUSY.wireName(), e.getMessage()));
+            return;
+        } catch (IllegalArgumentException e) {
+            if (!writer.started) {
+                HttpExchanges.sendError(exchange, ErrorCode.INVALID_REQUEST, e.getMessage());
+                return;
+            }
+            writer.finish(new StreamEvent.Failure(ErrorCode.INVALID_REQUEST.wireName(), e.getMessage()));
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

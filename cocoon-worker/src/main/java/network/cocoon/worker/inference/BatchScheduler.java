@@ -1,0 +1,205 @@
+package network.cocoon.worker.inference;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import network.cocoon.worker.inference.llama.KvCache;
+import network.cocoon.worker.inference.llama.LlamaModel;
+
+/**
+ * Continuous batching: one thread owns the model and runs steps; each step prefills the sequences that
+ * joined and decodes one token for every running sequence, in one forward pass. Sequences join and leave
+ * between steps. Callers wait on their own event queue, so a slow client never stalls the batch.
+ */
+final class BatchScheduler implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(BatchScheduler.class.getName());
+
+    /** What a waiting caller receives. */
+    sealed interface Event {
+        /** Releasable text. */
+        record Text(String text) implements Event {
+        }
+
+        /** The sequence finished. */
+        record Done(Generation generation) implements Event {
+        }
+
+        /** The step failed. */
+        record Failed(RuntimeException error) implements Event {
+        }
+    }
+
+    /** One request in the batch. */
+    static final class Sequence {
+        final long[] prompt;
+        final int maxTokens;
+        final Sampler sampler;
+        final TextAssembler text;
+        final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        final List<Long> generated = new ArrayList<>();
+        volatile boolean cancelled;
+        KvCache cache;
+
+        Sequence(long[] prompt, int maxTokens, Sampler sampler, TextAssembler text) {
+            this.prompt = prompt;
+            this.maxTokens = maxTokens;
+            this.sampler = sampler;
+            this.text = text;
+        }
+    }
+
+    private final LlamaModel model;
+    private final TextTokenizer tokenizer;
+    private final Set<Long> endTokens;
+    private final int maxBatch;
+    private final BlockingQueue<Sequence> pending;
+    private final List<Sequence> running = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    BatchScheduler(LlamaModel model, TextTokenizer tokenizer, Set<Long> endTokens, int maxBatch, int queueCapacity) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.endTokens = Set.copyOf(endTokens);
+        this.maxBatch = maxBatch;
+        this.pending = new ArrayBlockingQueue<>(queueCapacity);
+        this.thread = new Thread(this::run, "cocoon-batch-scheduler");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Queues a sequence, or refuses at once when the queue is full. */
+    void submit(Sequence sequence) {
+        if (closed || !pending.offer(sequence)) {
+            throw new EngineBusyException("the engine's queue of " + (pending.size() + pending.remainingCapacity())
+                    + " requests is full");
+        }
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                if (running.isEmpty()) {
+                    Sequence first = pending.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    running.add(first);
+                }
+                step();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "batch step failed: " + e.getClass().getName());
+                for (Sequence s : running) {
+                    finish(s, new Event.Failed(e));
+                }
+                running.clear();
+            }
+        }
+        running.forEach(s -> finish(s, new Event.Failed(new IllegalStateException("engine closed"))));
+    }
+
+    private void step() {
+        List<Sequence> joining = new ArrayList<>();
+        while (running.size() + joining.size() < maxBatch) {
+            Sequence next = pending.poll();
+            if (next == null) {
+                break;
+            }
+            joining.add(next);
+        }
+        running.addAll(joining);
+        running.removeIf(s -> {
+            if (s.cancelled) {
+                finishGeneration(s, FinishReason.CANCELLED);
+                return true;
+            }
+            return false;
+        });
+        if (running.isEmpty()) {
+            return;
+        }
+        List<LlamaModel.Chunk> chunks = new ArrayList<>(running.size());
+        for (Sequence s : running) {
+            if (s.cache == null) {
+                s.cache = model.newCache(s.prompt.length + s.maxTokens);
+                chunks.add(new LlamaModel.Chunk(s.prompt, s.cache));
+            } else {
+                chunks.add(new LlamaModel.Chunk(new long[] {s.generated.get(s.generated.size() - 1)}, s.cache));
+            }
+        }
+        float[] logits;
+        int vocab;
+        try (NDManager scratch = model.manager().newSubManager()) {
+            NDArray out = model.forward(chunks, false, scratch);
+            vocab = (int) out.getShape().get(1);
+            logits = out.toFloatArray();
+        }
+        Iterator<Sequence> it = running.iterator();
+        int row = 0;
+        while (it.hasNext()) {
+            Sequence s = it.next();
+            long token = s.sampler.next(logits, row * vocab, vocab);
+            row++;
+            s.generated.add(token);
+            FinishReason reason = null;
+            if (endTokens.contains(token)) {
+                reason = FinishReason.STOP;
+            } else {
+                long[] ids = s.generated.stream().mapToLong(Long::longValue).toArray();
+                String released = s.text.update(tokenizer.decode(ids));
+                if (!released.isEmpty()) {
+                    s.events.add(new Event.Text(released));
+                }
+                if (s.text.stopped()) {
+                    reason = FinishReason.STOP;
+                } else if (s.generated.size() >= s.maxTokens || s.cache.length() >= s.cache.capacity()) {
+                    reason = FinishReason.LENGTH;
+                }
+            }
+            if (reason != null) {
+                finishGeneration(s, reason);
+                it.remove();
+            }
+        }
+    }
+
+    private void finishGeneration(Sequence s, FinishReason reason) {
+        String rest = s.text.flush();
+        if (!rest.isEmpty()) {
+            s.events.add(new Event.Text(rest));
+        }
+        finish(s, new Event.Done(new Generation(s.text.text(), reason, s.prompt.length, s.generated.size())));
+    }
+
+    private void finish(Sequence s, Event event) {
+        if (s.cache != null) {
+            s.cache.close();
+            s.cache = null;
+        }
+        s.events.add(event);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Sequence s;
+        while ((s = pending.poll()) != null) {
+            finish(s, new Event.Failed(new IllegalStateException("engine closed")));
+        }
+    }
+}

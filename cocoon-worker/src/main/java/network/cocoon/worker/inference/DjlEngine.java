@@ -1,0 +1,156 @@
+package network.cocoon.worker.inference;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import network.cocoon.sdk.protocol.ModelInfo;
+import network.cocoon.worker.inference.checkpoint.Checkpoint;
+import network.cocoon.worker.inference.llama.LlamaConfig;
+import network.cocoon.worker.inference.llama.LlamaModel;
+
+/**
+ * The worker's inference engine: a Llama-family checkpoint run by DJL's PyTorch engine, with continuous
+ * batching of concurrent requests. Nothing is downloaded: the PyTorch native library is bundled.
+ */
+public final class DjlEngine implements InferenceEngine {
+    private static final System.Logger LOG = System.getLogger(DjlEngine.class.getName());
+
+    private final ModelInfo model;
+    private final LlamaModel llama;
+    private final TextTokenizer tokenizer;
+    private final ChatTemplate template;
+    private final BatchScheduler scheduler;
+    private final SecureRandom seeds = new SecureRandom();
+
+    private DjlEngine(ModelInfo model, LlamaModel llama, TextTokenizer tokenizer, ChatTemplate template,
+                      BatchScheduler scheduler) {
+        this.model = model;
+        this.llama = llama;
+        this.tokenizer = tokenizer;
+        this.template = template;
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * Loads a checkpoint directory.
+     *
+     * @throws IOException if the checkpoint is incomplete or not a supported architecture
+     * @throws IllegalStateException if a GPU is required and PyTorch sees none
+     */
+    public static DjlEngine load(Checkpoint checkpoint, EngineSettings settings) throws IOException {
+        Device device = chooseDevice(settings.device());
+        LlamaConfig config = checkpoint.config();
+        String digest = checkpoint.digest();
+        TextTokenizer tokenizer = TextTokenizer.load(checkpoint.tokenizer());
+        LlamaModel llama = null;
+        try {
+            ChatTemplate template = chooseTemplate(settings, config, tokenizer);
+            Set<Long> endTokens = new LinkedHashSet<>(config.eosTokenIds());
+            endTokens.add(tokenizer.tokenId(template.endOfTurn()).orElseThrow(() -> new IOException(
+                    "the tokenizer has no single token for " + template.endOfTurn())));
+            llama = LlamaModel.create(config, checkpoint.tensors(), device, settings.maxContext());
+            String id = settings.modelId() != null ? settings.modelId()
+                    : checkpoint.directory().toAbsolutePath().normalize().getFileName().toString();
+            LOG.log(System.Logger.Level.INFO, "loaded {0} ({1} layers, hidden {2}) on {3}, template {4}", id,
+                    config.layers(), config.hiddenSize(), device, template);
+            return new DjlEngine(new ModelInfo(id, digest), llama, tokenizer, template,
+                    new BatchScheduler(llama, tokenizer, endTokens, settings.maxBatch(), settings.queueCapacity()));
+        } catch (IOException | RuntimeException e) {
+            if (llama != null) {
+                llama.close();
+            }
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    private static Device chooseDevice(String name) {
+        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        return switch (name) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) {
+                    throw new IllegalStateException("--device gpu, but PyTorch sees no GPU (is the CUDA build of "
+                            + "pytorch-native on the class path?)");
+                }
+                yield Device.gpu();
+            }
+            default -> gpus > 0 ? Device.gpu() : Device.cpu();
+        };
+    }
+
+    private static ChatTemplate chooseTemplate(EngineSettings settings, LlamaConfig config, TextTokenizer tokenizer)
+            throws IOException {
+        if (settings.chatTemplate() != null) {
+            return ChatTemplate.named(settings.chatTemplate());
+        }
+        if (config.chatTemplateName().isPresent()) {
+            return ChatTemplate.named(config.chatTemplateName().get());
+        }
+        if (tokenizer.tokenId("<|im_start|>").isPresent()) {
+            return ChatTemplate.CHATML;
+        }
+        if (tokenizer.tokenId("<|start_header_id|>").isPresent()) {
+            return ChatTemplate.LLAMA3;
+        }
+        throw new IOException("cannot tell the model's chat template: pass --chat-template chatml|llama3");
+    }
+
+    @Override
+    public ModelInfo model() {
+        return model;
+    }
+
+    /** The chat template in use. */
+    public ChatTemplate template() {
+        return template;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the messages are unacceptable or the prompt does not fit the context
+     */
+    @Override
+    public Generation generate(GenerationRequest request, TokenSink sink) throws InterruptedException {
+        template.validate(request.messages());
+        long[] prompt = tokenizer.encode(template.render(request.messages()));
+        if (prompt.length >= llama.maxContext()) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens does not fit the context of "
+                    + llama.maxContext());
+        }
+        long seed = request.seed() != null ? request.seed() : seeds.nextLong();
+        var sequence = new BatchScheduler.Sequence(prompt, request.maxTokens(),
+                new Sampler(request.temperature(), request.topK(), request.topP(), seed),
+                new TextAssembler(request.stop()));
+        scheduler.submit(sequence);
+        while (true) {
+            BatchScheduler.Event event = sequence.events.poll(50, TimeUnit.MILLISECONDS);
+            if (event == null) {
+                if (request.cancelled().getAsBoolean()) {
+                    sequence.cancelled = true;
+                }
+                continue;
+            }
+            if (event instanceof BatchScheduler.Event.Text text) {
+                sink.accept(text.text());
+                if (request.cancelled().getAsBoolean()) {
+                    sequence.cancelled = true;
+                }
+            } else if (event instanceof BatchScheduler.Event.Done done) {
+                return done.generation();
+            } else if (event instanceof BatchScheduler.Event.Failed failed) {
+                throw new IllegalStateException("generation failed", failed.error());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+        llama.close();
+        tokenizer.close();
+    }
+}
