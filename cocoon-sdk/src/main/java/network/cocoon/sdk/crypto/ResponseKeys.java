@@ -23,16 +23,23 @@ final class ResponseKeys {
      */
     static AEAD responseAead(HPKEContext context, HpkeSuite suite, String exportLabel, byte[] enc,
                              byte[] responseNonce) {
+        Derived keys = derive(context, suite, exportLabel, enc, responseNonce);
+        return new AEAD((short) suite.aeadId(), keys.key(), keys.nonce());
+    }
+
+    /** The intermediate values of the schedule, as the golden vectors list them. */
+    record Derived(byte[] secret, byte[] prk, byte[] key, byte[] nonce) {
+    }
+
+    static Derived derive(HPKEContext context, HpkeSuite suite, String exportLabel, byte[] enc, byte[] responseNonce) {
         int length = responseNonceLength(suite);
         if (responseNonce.length != length) {
             throw new IllegalArgumentException("response nonce must be " + length + " bytes");
         }
         byte[] secret = context.export(Labels.bytes(exportLabel), length);
-        byte[] salt = concat(enc, responseNonce);
-        byte[] prk = context.extract(salt, secret);
-        byte[] key = context.expand(prk, Labels.bytes("key"), suite.keyLength());
-        byte[] nonce = context.expand(prk, Labels.bytes("nonce"), suite.nonceLength());
-        return new AEAD((short) suite.aeadId(), key, nonce);
+        byte[] prk = context.extract(concat(enc, responseNonce), secret);
+        return new Derived(secret, prk, context.expand(prk, Labels.bytes("key"), suite.keyLength()),
+                context.expand(prk, Labels.bytes("nonce"), suite.nonceLength()));
     }
 
     static byte[] concat(byte[] a, byte[] b) {

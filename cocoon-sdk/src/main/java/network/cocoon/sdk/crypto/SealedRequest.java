@@ -113,6 +113,11 @@ public final class SealedRequest {
                 ResponseKeys.responseNonceLength(suite));
     }
 
+    /** The response key schedule's intermediate values for a response nonce (golden vectors). */
+    ResponseKeys.Derived responseKeys(String exportLabel, byte[] responseNonce) {
+        return ResponseKeys.derive(context, suite, exportLabel, context.getEncapsulation(), responseNonce);
+    }
+
     static SecureRandom random() {
         return RandomHolder.RANDOM;
     }

@@ -1,0 +1,218 @@
+package network.cocoon.benchmarks;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import network.cocoon.sdk.CocoonClient;
+import network.cocoon.sdk.attestation.AttestationPolicy;
+import network.cocoon.sdk.chat.ChatMessage;
+import network.cocoon.sdk.chat.ChatRequest;
+import network.cocoon.sdk.crypto.Ed25519KeyPair;
+import network.cocoon.sdk.protocol.Price;
+import network.cocoon.worker.identity.AttestationService;
+import network.cocoon.worker.identity.WorkerIdentity;
+import network.cocoon.worker.inference.DjlEngine;
+import network.cocoon.worker.inference.EngineSettings;
+import network.cocoon.worker.inference.GenerationRequest;
+import network.cocoon.worker.inference.TokenSink;
+import network.cocoon.worker.inference.checkpoint.Checkpoint;
+import network.cocoon.worker.inference.checkpoint.Safetensors;
+import network.cocoon.worker.inference.llama.KvCache;
+import network.cocoon.worker.inference.llama.LlamaConfig;
+import network.cocoon.worker.inference.llama.LlamaModel;
+import network.cocoon.worker.server.ServerSettings;
+import network.cocoon.worker.server.WorkerServer;
+import network.cocoon.worker.tee.DevTee;
+import network.cocoon.worker.training.AdditionTask;
+
+/**
+ * Inference throughput, in one run so that the figures compare: prefill and decode tokens per second at
+ * 1, 4 and 16 concurrent sequences for the bundled small model and for a model with SmolLM-135M's shape
+ * (random weights made here); the worker's serving overhead (SDK, HTTP and sealing) over raw generation;
+ * and decode speed as a fraction of the memory-bandwidth limit.
+ *
+ * <p>Usage, from the repository root: {@code java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*"
+ * network.cocoon.benchmarks.InferenceBenchmark [--device cpu|gpu] [--skip-large]}
+ */
+public final class InferenceBenchmark {
+    private InferenceBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("offline", "true");
+        String device = "cpu";
+        boolean skipLarge = false;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--device")) {
+                device = args[++i];
+            } else if (args[i].equals("--skip-large")) {
+                skipLarge = true;
+            }
+        }
+        Device dev = device.equals("gpu") ? Device.gpu() : Device.cpu();
+        System.out.printf(Locale.ROOT, "engine %s %s, device %s, %d CPU cores%n", Engine.getInstance().getEngineName(),
+                Engine.getInstance().getVersion(), dev, Runtime.getRuntime().availableProcessors());
+        double bandwidth = copyBandwidth(dev);
+        System.out.printf(Locale.ROOT, "measured copy bandwidth: %.1f GB/s (read + write)%n", bandwidth / 1e9);
+
+        Checkpoint small = new Checkpoint(Path.of("cocoon-worker", "models", "cocoon-add-tiny"));
+        try (LlamaModel model = LlamaModel.create(small.config(), small.tensors(), dev, 64)) {
+            throughput("cocoon-add-tiny", model, 24, 32, bandwidth);
+        }
+        if (!skipLarge) {
+            LlamaConfig smol = new LlamaConfig(576, 30, 9, 3, 64, 1536, 49152, 1e-5, 10_000, null, 2048, true, false,
+                    List.of(0L), null);
+            try (LlamaModel model = LlamaModel.create(smol, randomWeights(smol), dev, 512)) {
+                throughput("SmolLM-135M shape (random weights)", model, 128, 32, bandwidth);
+            }
+        }
+        servingOverhead(small, device);
+    }
+
+    static void throughput(String name, LlamaModel model, int promptLength, int decodeSteps, double bandwidth) {
+        long params = model.weights().values().stream().mapToLong(w -> w.getShape().size()).sum();
+        System.out.printf(Locale.ROOT, "%n%s: %.1f M parameters, prompt %d tokens, %d decode steps%n", name,
+                params / 1e6, promptLength, decodeSteps);
+        System.out.println("| concurrent | prefill tok/s | decode tok/s | decode ms/step | weight-read fraction of bandwidth |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: |");
+        Random random = new Random(1);
+        int vocab = model.config().vocabSize();
+        run(model, 1, promptLength, 4, random, vocab);
+        for (int concurrency : new int[] {1, 4, 16}) {
+            double[] r = run(model, concurrency, promptLength, decodeSteps, random, vocab);
+            double decodeStepsPerSecond = r[1] / concurrency;
+            double fraction = decodeStepsPerSecond * params * 4.0 / bandwidth;
+            System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %.2f | %.1f%% |%n", concurrency, r[0], r[1],
+                    1000 / decodeStepsPerSecond, fraction * 100);
+        }
+    }
+
+    /** {prefill tokens/s, decode tokens/s} with the same chunked forward pass the scheduler runs. */
+    static double[] run(LlamaModel model, int concurrency, int promptLength, int steps, Random random, int vocab) {
+        List<KvCache> caches = new ArrayList<>();
+        try {
+            List<LlamaModel.Chunk> prompts = new ArrayList<>();
+            for (int i = 0; i < concurrency; i++) {
+                KvCache cache = model.newCache(promptLength + steps + 1);
+                caches.add(cache);
+                prompts.add(new LlamaModel.Chunk(random.longs(promptLength, 0, vocab).toArray(), cache));
+            }
+            long start = System.nanoTime();
+            long[] next = step(model, prompts);
+            double prefillSeconds = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            for (int s = 0; s < steps; s++) {
+                List<LlamaModel.Chunk> decode = new ArrayList<>();
+                for (int i = 0; i < concurrency; i++) {
+                    decode.add(new LlamaModel.Chunk(new long[] {next[i]}, caches.get(i)));
+                }
+                next = step(model, decode);
+            }
+            double decodeSeconds = (System.nanoTime() - start) / 1e9;
+            return new double[] {concurrency * promptLength / prefillSeconds, concurrency * steps / decodeSeconds};
+        } finally {
+            caches.forEach(KvCache::close);
+        }
+    }
+
+    static long[] step(LlamaModel model, List<LlamaModel.Chunk> chunks) {
+        try (NDManager scratch = model.manager().newSubManager()) {
+            NDArray logits = model.forward(chunks, false, scratch);
+            return logits.argMax(-1).toLongArray();
+        }
+    }
+
+    /** Bytes moved per second by copying a 512 MiB array (read plus write), best of five. */
+    static double copyBandwidth(Device device) {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            NDArray source = manager.ones(new Shape(128L * 1024 * 1024));
+            double best = 0;
+            for (int i = 0; i < 5; i++) {
+                long start = System.nanoTime();
+                NDArray copy = source.duplicate();
+                copy.getFloat(0);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                copy.close();
+                best = Math.max(best, 2.0 * source.getShape().size() * 4 / seconds);
+            }
+            return best;
+        }
+    }
+
+    static Map<String, Safetensors.Tensor> randomWeights(LlamaConfig config) {
+        Random random = new Random(7);
+        Map<String, Safetensors.Tensor> tensors = new java.util.LinkedHashMap<>();
+        LlamaModel.expectedShapes(config).forEach((name, shape) -> {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            float[] data = new float[(int) n];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = name.endsWith("norm.weight") ? 1f : (float) (random.nextGaussian() * 0.02);
+            }
+            tensors.put(name, new Safetensors.Tensor(shape, data));
+        });
+        return tensors;
+    }
+
+    /** The same requests, generated directly and through SDK, HTTP and sealing; ratio of wall times. */
+    static void servingOverhead(Checkpoint small, String device) throws Exception {
+        List<AdditionTask.Problem> problems = new AdditionTask(64).heldOutProblems();
+        try (DjlEngine engine = DjlEngine.load(small, new EngineSettings(device, null, null, 16, 256, 64))) {
+            Ed25519KeyPair devRoot = Ed25519KeyPair.generate();
+            WorkerIdentity identity = WorkerIdentity.generate();
+            AttestationService attestation = new AttestationService(identity, new DevTee(devRoot), engine.model(),
+                    new Price(0, 0), "", Duration.ofHours(1), Clock.systemUTC());
+            try (WorkerServer server = WorkerServer.start(ServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0)),
+                    identity, attestation, engine);
+                 CocoonClient client = CocoonClient.builder().endpoint(server.endpoint()).policy(AttestationPolicy
+                         .builder().allowInsecureDevelopmentEvidence(devRoot.publicKey()).build()).build()) {
+                client.verifyWorker();
+                double raw = Double.MAX_VALUE;
+                double served = Double.MAX_VALUE;
+                double streamed = Double.MAX_VALUE;
+                long tokens = 0;
+                for (int round = 0; round < 3; round++) {
+                    long start = System.nanoTime();
+                    tokens = 0;
+                    for (AdditionTask.Problem p : problems) {
+                        tokens += engine.generate(new GenerationRequest(List.of(ChatMessage.user(p.prompt())), 8, 0, 1,
+                                0, null, List.of(), () -> false), TokenSink.NONE).completionTokens();
+                    }
+                    raw = Math.min(raw, (System.nanoTime() - start) / 1e9);
+                    start = System.nanoTime();
+                    for (AdditionTask.Problem p : problems) {
+                        client.chat(ChatRequest.builder().user(p.prompt()).maxTokens(8).temperature(0).build());
+                    }
+                    served = Math.min(served, (System.nanoTime() - start) / 1e9);
+                    start = System.nanoTime();
+                    for (AdditionTask.Problem p : problems) {
+                        client.chatStream(ChatRequest.builder().user(p.prompt()).maxTokens(8).temperature(0).build(),
+                                text -> { });
+                    }
+                    streamed = Math.min(streamed, (System.nanoTime() - start) / 1e9);
+                }
+                System.out.printf(Locale.ROOT, "%nserving overhead, %d sequential requests (%d completion tokens), best "
+                        + "of 3:%n", problems.size(), tokens);
+                System.out.printf(Locale.ROOT, "| path | ms/request | ratio to raw |%n| --- | ---: | ---: |%n");
+                System.out.printf(Locale.ROOT, "| raw engine.generate | %.2f | 1.00 |%n", raw * 1000 / problems.size());
+                System.out.printf(Locale.ROOT, "| SDK -> HTTP -> sealed worker | %.2f | %.2f |%n",
+                        served * 1000 / problems.size(), served / raw);
+                System.out.printf(Locale.ROOT, "| same, streamed | %.2f | %.2f |%n", streamed * 1000 / problems.size(),
+                        streamed / raw);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package network.cocoon.examples.quickstart;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import network.cocoon.sdk.CocoonClient;
+import network.cocoon.sdk.VerifiedCompletion;
+import network.cocoon.sdk.attestation.AttestationPolicy;
+import network.cocoon.sdk.chat.ChatRequest;
+import network.cocoon.sdk.crypto.Ed25519KeyPair;
+import network.cocoon.sdk.protocol.Price;
+import network.cocoon.worker.identity.AttestationService;
+import network.cocoon.worker.identity.WorkerIdentity;
+import network.cocoon.worker.inference.DjlEngine;
+import network.cocoon.worker.inference.EngineSettings;
+import network.cocoon.worker.inference.checkpoint.Checkpoint;
+import network.cocoon.worker.server.ServerSettings;
+import network.cocoon.worker.server.WorkerServer;
+import network.cocoon.worker.tee.DevTee;
+
+/**
+ * The whole confidential request path on one machine: starts a worker on loopback with the bundled small
+ * model, then sends an encrypted prompt through the SDK and prints the verified answer and what was checked.
+ *
+ * <p>Usage: {@code java -jar cocoon-examples/target/cocoon-examples.jar [--model DIR] [--prompt "123+456"]}
+ */
+public final class Quickstart {
+    /** Where the bundled model lies, relative to the repository root. */
+    public static final Path BUNDLED_MODEL = Path.of("cocoon-worker", "models", "cocoon-add-tiny");
+
+    private Quickstart() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path model = BUNDLED_MODEL;
+        String prompt = "123+456";
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--model" -> model = Path.of(args[i + 1]);
+                case "--prompt" -> prompt = args[i + 1];
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (!Files.isDirectory(model)) {
+            System.err.println("no model at " + model.toAbsolutePath() + ": run from the repository root or pass --model");
+            System.exit(2);
+        }
+        run(model, prompt, System.out);
+    }
+
+    /** For "a+b" prompts, whether the model's answer is the sum: the small model is trained on exactly that. */
+    static String additionCheck(String prompt, String answer) {
+        var match = java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*\\+\\s*(\\d{1,9})\\s*").matcher(prompt);
+        if (!match.matches()) {
+            return "";
+        }
+        long sum = Long.parseLong(match.group(1)) + Long.parseLong(match.group(2));
+        return String.valueOf(sum).equals(answer) ? "   (correct)" : "   (wrong: the sum is " + sum + ")";
+    }
+
+    /** Runs the quickstart and returns the verified answer. */
+    public static VerifiedCompletion run(Path model, String prompt, PrintStream out) throws Exception {
+        // The machines this runs on are offline: DJL must use the bundled native library only.
+        System.setProperty("offline", "true");
+        Ed25519KeyPair devRoot = Ed25519KeyPair.generate();
+        try (DjlEngine engine = DjlEngine.load(new Checkpoint(model), EngineSettings.defaults())) {
+            WorkerIdentity identity = WorkerIdentity.generate();
+            AttestationService attestation = new AttestationService(identity, new DevTee(devRoot), engine.model(),
+                    new Price(0, 0), "", Duration.ofHours(1), Clock.systemUTC());
+            try (WorkerServer worker = WorkerServer.start(
+                    ServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0)), identity, attestation, engine)) {
+                out.println("worker   " + worker.endpoint() + " serving " + engine.model().id()
+                        + " (dev TEE: INSECURE, for local development only)");
+                AttestationPolicy policy = AttestationPolicy.builder()
+                        .allowInsecureDevelopmentEvidence(devRoot.publicKey())
+                        .allowModel(engine.model().digest())
+                        .build();
+                try (CocoonClient client = CocoonClient.builder().endpoint(worker.endpoint()).policy(policy).build()) {
+                    var verified = client.verifyWorker();
+                    out.println("attested platform " + verified.document().platform() + ", model digest "
+                            + verified.document().model().digest() + ", HPKE suite " + verified.suite());
+                    out.println("prompt   " + prompt + "   (sealed to the attested X25519 key)");
+                    out.print("answer   ");
+                    VerifiedCompletion answer = client.chatStream(ChatRequest.builder().user(prompt).maxTokens(16)
+                            .temperature(0).build(), out::print);
+                    out.println(additionCheck(prompt, answer.content()));
+                    var v = answer.verification();
+                    out.println("verified response decrypted under the request's HPKE context; Ed25519 signature by "
+                            + "the attested key " + v.signingKey().substring(0, 16) + "... over request hash "
+                            + v.requestHash().substring(0, 16) + "..., completion hash, model digest and usage ("
+                            + answer.completion().usage().promptTokens() + " prompt + "
+                            + answer.completion().usage().completionTokens() + " completion tokens)");
+                    return answer;
+                }
+            }
+        }
+    }
+}

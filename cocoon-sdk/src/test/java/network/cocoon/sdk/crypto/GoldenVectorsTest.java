@@ -1,0 +1,197 @@
+package network.cocoon.sdk.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import network.cocoon.sdk.attestation.DevEvidence;
+import network.cocoon.sdk.chat.ChatCompletion;
+import network.cocoon.sdk.chat.ChatMessage;
+import network.cocoon.sdk.chat.Usage;
+import network.cocoon.sdk.protocol.AttestationDocument;
+import network.cocoon.sdk.protocol.HpkeSuite;
+import network.cocoon.sdk.protocol.InferenceRequest;
+import network.cocoon.sdk.protocol.KeyConfig;
+import network.cocoon.sdk.protocol.Labels;
+import network.cocoon.sdk.protocol.ModelInfo;
+import network.cocoon.sdk.protocol.Price;
+import network.cocoon.sdk.protocol.ProtocolJson;
+import network.cocoon.sdk.protocol.RequestEnvelope;
+import network.cocoon.sdk.protocol.ResultStatement;
+import network.cocoon.sdk.protocol.SealedResponseBody;
+import network.cocoon.sdk.protocol.SignedResult;
+import network.cocoon.sdk.protocol.StreamEvent;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The golden protocol vectors of {@code docs/vectors/cocoon-v1-golden.json}: every value derived from fixed
+ * keys and randomness, recomputed here and compared with the file. Regenerate (after a deliberate protocol
+ * change) with {@code -Dcocoon.writeVectors=true}.
+ */
+class GoldenVectorsTest {
+    static final Path FILE = Path.of("..", "docs", "vectors", "cocoon-v1-golden.json");
+    static final HexFormat HEX = HexFormat.of();
+    static final HpkeSuite SUITE = HpkeSuite.X25519_SHA256_CHACHA20POLY1305;
+
+    static byte[] fill(int length, int start) {
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = (byte) (start + i);
+        }
+        return out;
+    }
+
+    @Test
+    void vectorsMatchTheFile() throws Exception {
+        Map<String, Object> computed = compute();
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        if (Boolean.getBoolean("cocoon.writeVectors")) {
+            Files.createDirectories(FILE.getParent());
+            Files.write(FILE, json.writeValueAsBytes(computed));
+        }
+        assertTrue(Files.isRegularFile(FILE), FILE.toAbsolutePath() + " missing");
+        JsonNode expected = json.readTree(FILE.toFile());
+        JsonNode actual = json.readTree(json.writeValueAsBytes(computed));
+        for (String section : List.of("keys", "attestation", "request", "response", "stream", "result")) {
+            assertEquals(expected.get(section), actual.get(section), section);
+        }
+        assertEquals(expected, actual);
+    }
+
+    static Map<String, Object> compute() throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("description", "Cocoon protocol v1 golden vectors: fixed keys and randomness, every intermediate "
+                + "value; hex unless a field says otherwise. See docs/protocol.md.");
+        out.put("suite", Map.of("kem_id", SUITE.kemId(), "kdf_id", SUITE.kdfId(), "aead_id", SUITE.aeadId()));
+
+        // Keys.
+        byte[] hpkeIkm = fill(32, 0x10);
+        HpkeKeyPair workerKey = HpkeKeyPair.derive(hpkeIkm);
+        KeyConfig keyConfig = new KeyConfig(1, HpkeSuite.KEM_X25519_SHA256, workerKey.publicKey(),
+                List.of(HpkeSuite.X25519_SHA256_CHACHA20POLY1305, HpkeSuite.X25519_SHA256_AES128GCM));
+        byte[] signingSeed = fill(32, 0x40);
+        Ed25519KeyPair signing = Ed25519KeyPair.fromSeed(signingSeed);
+        byte[] devRootSeed = fill(32, 0x70);
+        Ed25519KeyPair devRoot = Ed25519KeyPair.fromSeed(devRootSeed);
+        Map<String, Object> keys = new LinkedHashMap<>();
+        keys.put("worker_hpke_ikm", HEX.formatHex(hpkeIkm));
+        keys.put("worker_hpke_public", HEX.formatHex(workerKey.publicKey()));
+        keys.put("key_config", HEX.formatHex(keyConfig.encode()));
+        keys.put("worker_signing_seed", HEX.formatHex(signingSeed));
+        keys.put("worker_signing_public", HEX.formatHex(signing.publicKey()));
+        keys.put("dev_root_seed", HEX.formatHex(devRootSeed));
+        keys.put("dev_root_public", HEX.formatHex(devRoot.publicKey()));
+        out.put("keys", keys);
+
+        // Attestation.
+        ModelInfo model = new ModelInfo("cocoon-add-tiny", HEX.formatHex(fill(32, 0xa0)));
+        AttestationDocument unsigned = new AttestationDocument(Labels.VERSION, DevEvidence.PLATFORM, null,
+                keyConfig.encode(), signing.publicKey(), model, new Price(1_000, 2_000), "EQpayout-address",
+                1_790_000_000L, 1_790_003_600L, fill(32, 0xd0));
+        AttestationDocument document = unsigned.withEvidence(DevEvidence.sign(devRoot, unsigned.reportData()));
+        Map<String, Object> attestation = new LinkedHashMap<>();
+        attestation.put("canonical_encoding", HEX.formatHex(document.canonicalEncoding()));
+        attestation.put("report_data", HEX.formatHex(document.reportData()));
+        attestation.put("dev_evidence_message", HEX.formatHex(Labels.bytes(Labels.DEV_EVIDENCE)) + HEX.formatHex(
+                document.reportData()));
+        attestation.put("evidence", HEX.formatHex(document.evidence()));
+        attestation.put("document_json", new String(ProtocolJson.write(document), StandardCharsets.UTF_8));
+        out.put("attestation", attestation);
+
+        // Request.
+        String requestId = HEX.formatHex(fill(16, 0x30));
+        byte[] body = ProtocolJson.write(new InferenceRequest(null, List.of(ChatMessage.user("123+456")), 16, 0, 1, 0,
+                null, List.of(), false, new RequestEnvelope(requestId, 1_790_000_100_000L, new Price(1_000, 2_000))));
+        byte[] ephemeralIkm = fill(32, 0x50);
+        SealedRequest sealed = SealedRequest.sealWithEphemeralKey(keyConfig, SUITE, body, HpkeKeyPair.derive(ephemeralIkm));
+        byte[] message = sealed.message();
+        RequestHeader header = new RequestHeader(keyConfig.keyId(), SUITE);
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("body_utf8", new String(body, StandardCharsets.UTF_8));
+        request.put("ephemeral_ikm", HEX.formatHex(ephemeralIkm));
+        request.put("header", HEX.formatHex(header.encode()));
+        request.put("info", HEX.formatHex(header.info()));
+        request.put("enc", HEX.formatHex(java.util.Arrays.copyOfRange(message, 7, 39)));
+        request.put("sealed", HEX.formatHex(message));
+        out.put("request", request);
+        OpenedRequest opened = OpenedRequest.open(message, keyConfig, workerKey);
+        assertArrayEquals(body, opened.body());
+
+        // Response, with its signed result.
+        ChatCompletion completion = ChatCompletion.of(ChatCompletion.idFor(requestId), 1_790_000_101L, model.id(),
+                "579", "stop", Usage.of(19, 4));
+        ResultStatement statement = ResultStatement.of(message, completion, model.digest(), ResultStatement.NO_RECEIPT);
+        SignedResult signed = new SignedResult(statement, signing.sign(statement.signedDigest()));
+        byte[] responseBody = ProtocolJson.write(new SealedResponseBody(completion, signed));
+        byte[] responseNonce = fill(32, 0x60);
+        byte[] sealedResponse = opened.sealResponse(responseBody, responseNonce);
+        assertArrayEquals(responseBody, sealed.openResponse(sealedResponse));
+        Map<String, Object> response = keySchedule(sealed, Labels.RESPONSE, responseNonce);
+        response.put("body_utf8", new String(responseBody, StandardCharsets.UTF_8));
+        response.put("sealed", HEX.formatHex(sealedResponse));
+        out.put("response", response);
+
+        // Stream: two deltas and the final event.
+        byte[] streamNonce = fill(32, 0x90);
+        StreamSealer streamSealer = opened.streamSealer(streamNonce);
+        Map<String, Object> stream = keySchedule(sealed, Labels.RESPONSE_STREAM, streamNonce);
+        List<Map<String, Object>> chunks = new ArrayList<>();
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        whole.writeBytes(streamNonce);
+        List<StreamEvent> events = List.of(new StreamEvent.Delta("57"), new StreamEvent.Delta("9"),
+                new StreamEvent.Final(completion.id(), completion.created(), completion.model(), "stop",
+                        completion.usage(), signed));
+        for (int i = 0; i < events.size(); i++) {
+            boolean last = i == events.size() - 1;
+            byte[] plaintext = ProtocolJson.write(events.get(i));
+            byte[] frame = last ? streamSealer.sealFinal(plaintext) : streamSealer.sealChunk(plaintext);
+            whole.writeBytes(frame);
+            Map<String, Object> chunk = new LinkedHashMap<>();
+            chunk.put("plaintext_utf8", new String(plaintext, StandardCharsets.UTF_8));
+            chunk.put("final", last);
+            chunk.put("frame", HEX.formatHex(frame));
+            chunks.add(chunk);
+        }
+        stream.put("chunks", chunks);
+        stream.put("sealed", HEX.formatHex(whole.toByteArray()));
+        out.put("stream", stream);
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("completion_canonical", HEX.formatHex(ResultStatement.canonicalCompletion(completion)));
+        result.put("request_hash", statement.requestHash());
+        result.put("completion_hash", statement.completionHash());
+        result.put("model_digest", statement.modelDigest());
+        result.put("prompt_tokens", statement.promptTokens());
+        result.put("completion_tokens", statement.completionTokens());
+        result.put("receipt_hash", statement.receiptHash());
+        result.put("signed_digest", HEX.formatHex(statement.signedDigest()));
+        result.put("signature", HEX.formatHex(signed.signature()));
+        assertTrue(Ed25519.verify(signing.publicKey(), statement.signedDigest(), signed.signature()));
+        out.put("result", result);
+        return out;
+    }
+
+    static Map<String, Object> keySchedule(SealedRequest sealed, String label, byte[] nonce) {
+        ResponseKeys.Derived keys = sealed.responseKeys(label, nonce);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("export_label", label);
+        out.put("response_nonce", HEX.formatHex(nonce));
+        out.put("exported_secret", HEX.formatHex(keys.secret()));
+        out.put("prk", HEX.formatHex(keys.prk()));
+        out.put("aead_key", HEX.formatHex(keys.key()));
+        out.put("aead_nonce", HEX.formatHex(keys.nonce()));
+        return out;
+    }
+}

@@ -1,0 +1,198 @@
+package network.cocoon.worker.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import network.cocoon.sdk.CocoonClient;
+import network.cocoon.sdk.VerifiedCompletion;
+import network.cocoon.sdk.chat.ChatMessage;
+import network.cocoon.sdk.chat.ChatRequest;
+import network.cocoon.worker.inference.checkpoint.Checkpoint;
+import network.cocoon.worker.inference.checkpoint.Safetensors;
+import network.cocoon.worker.testing.LocalWorker;
+import network.cocoon.worker.training.AdditionTask;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bundled small model, through the real DJL engine (and, where said, the real worker and SDK). */
+class SmallModelTest {
+    static final Path MODEL = Path.of("models", "cocoon-add-tiny");
+    static final List<AdditionTask.Problem> HELD_OUT = new AdditionTask(200).heldOutProblems();
+    /** Room for all 200 held-out problems at once: the default queue of 64 would rightly answer busy. */
+    static final EngineSettings SETTINGS = new EngineSettings("cpu", null, null, 16, 256, 4096);
+    static DjlEngine engine;
+
+    @BeforeAll
+    static void load() throws Exception {
+        engine = DjlEngine.load(new Checkpoint(MODEL), SETTINGS);
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    static GenerationRequest greedy(AdditionTask.Problem p) {
+        return new GenerationRequest(p.messages(), 8, 0, 1, 0, null, List.of(), () -> false);
+    }
+
+    static List<String> answersConcurrently(DjlEngine e, List<AdditionTask.Problem> problems) throws Exception {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<String>> futures = new ArrayList<>();
+            for (AdditionTask.Problem p : problems) {
+                futures.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return e.generate(greedy(p), TokenSink.NONE).text();
+                    } catch (InterruptedException ex) {
+                        throw new IllegalStateException(ex);
+                    }
+                }, pool));
+            }
+            return futures.stream().map(CompletableFuture::join).toList();
+        }
+    }
+
+    @Test
+    void answersHeldOutProblemsThroughTheWorkerAndSdk() throws Exception {
+        try (LocalWorker worker = new LocalWorker(new SharedEngine(engine));
+             CocoonClient client = worker.client()) {
+            List<CompletableFuture<VerifiedCompletion>> answers = new ArrayList<>();
+            for (AdditionTask.Problem p : HELD_OUT) {
+                answers.add(client.chatAsync(ChatRequest.builder().user(p.prompt()).maxTokens(8).temperature(0)
+                        .build()));
+            }
+            int correct = 0;
+            for (int i = 0; i < HELD_OUT.size(); i++) {
+                if (answers.get(i).get().content().equals(HELD_OUT.get(i).answer())) {
+                    correct++;
+                }
+            }
+            System.out.printf("held-out accuracy through worker and SDK: %d/%d%n", correct, HELD_OUT.size());
+            assertTrue(correct >= 190, correct + "/200 correct, at least 190 (95%) required");
+        }
+    }
+
+    @Test
+    void batchedDecodingGivesTheSameTokensAsDecodingAlone() throws Exception {
+        List<AdditionTask.Problem> problems = HELD_OUT.subList(0, 24);
+        List<String> alone = new ArrayList<>();
+        for (AdditionTask.Problem p : problems) {
+            alone.add(engine.generate(greedy(p), TokenSink.NONE).text());
+        }
+        assertEquals(alone, answersConcurrently(engine, problems));
+    }
+
+    @Test
+    void shardedBfloat16CopyGivesTheSameAnswers(@TempDir Path dir) throws Exception {
+        Checkpoint fp32 = new Checkpoint(MODEL);
+        Checkpoint bf16 = Checkpoint.write(dir, fp32.config(), fp32.tokenizer(), fp32.tensors(),
+                Safetensors.DType.BF16, 3);
+        assertEquals(3, bf16.weightFiles().size());
+        assertNotEquals(fp32.digest(), bf16.digest(), "other weights, other digest");
+        try (DjlEngine copy = DjlEngine.load(bf16, SETTINGS)) {
+            assertEquals(answersConcurrently(engine, HELD_OUT), answersConcurrently(copy, HELD_OUT));
+        }
+    }
+
+    @Test
+    void streamingDeliversTheAnswerPieceByPiece() throws Exception {
+        List<String> pieces = new ArrayList<>();
+        Generation g = engine.generate(greedy(new AdditionTask.Problem(123, 456)), pieces::add);
+        assertEquals("579", g.text());
+        assertEquals(List.of("5", "7", "9"), pieces);
+        assertEquals(FinishReason.STOP, g.finishReason());
+        assertEquals(4, g.completionTokens(), "three digits and the end-of-turn token");
+    }
+
+    @Test
+    void stopSequencesAndMaxTokensEndGeneration() throws Exception {
+        List<ChatMessage> chat = List.of(ChatMessage.user("123+456"));
+        Generation stopped = engine.generate(new GenerationRequest(chat, 8, 0, 1, 0, null, List.of("79"), () -> false),
+                TokenSink.NONE);
+        assertEquals("5", stopped.text());
+        assertEquals(FinishReason.STOP, stopped.finishReason());
+        Generation cut = engine.generate(new GenerationRequest(chat, 2, 0, 1, 0, null, List.of(), () -> false),
+                TokenSink.NONE);
+        assertEquals("57", cut.text());
+        assertEquals(FinishReason.LENGTH, cut.finishReason());
+        assertEquals(2, cut.completionTokens());
+    }
+
+    @Test
+    void seededSamplingIsReproducible() throws Exception {
+        List<ChatMessage> chat = List.of(ChatMessage.user("98+7"));
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            runs.add(engine.generate(new GenerationRequest(chat, 8, 1.5, 0.95, 5, 42L, List.of(), () -> false),
+                    TokenSink.NONE).text());
+        }
+        assertEquals(runs.get(0), runs.get(1));
+        assertEquals(runs.get(0), runs.get(2));
+    }
+
+    @Test
+    void cancelledRequestsStopEarly() throws Exception {
+        AtomicInteger pieces = new AtomicInteger();
+        Generation g = engine.generate(new GenerationRequest(List.of(ChatMessage.user("999+999")), 8, 0, 1, 0, null,
+                List.of(), () -> pieces.get() > 0), text -> pieces.incrementAndGet());
+        assertEquals(FinishReason.CANCELLED, g.finishReason());
+        assertTrue(g.completionTokens() < 4, "stopped before the whole answer");
+    }
+
+    @Test
+    void unacceptablePromptsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> engine.generate(new GenerationRequest(
+                List.of(ChatMessage.user("1+1<|im_end|>")), 8, 0, 1, 0, null, List.of(), () -> false), TokenSink.NONE));
+        assertThrows(IllegalArgumentException.class, () -> engine.generate(new GenerationRequest(
+                List.of(ChatMessage.user("1".repeat(100))), 8, 0, 1, 0, null, List.of(), () -> false), TokenSink.NONE));
+    }
+
+    @Test
+    void aFullQueueAnswersBusy(@TempDir Path unused) throws Exception {
+        try (DjlEngine small = DjlEngine.load(new Checkpoint(MODEL), new EngineSettings("cpu", null, null, 1, 1, 64))) {
+            AtomicInteger busy = new AtomicInteger();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 64; i++) {
+                    pool.submit(() -> {
+                        try {
+                            small.generate(new GenerationRequest(List.of(ChatMessage.user("999+999")), 40, 0, 1, 0,
+                                    null, List.of(), () -> false), TokenSink.NONE);
+                        } catch (EngineBusyException e) {
+                            busy.incrementAndGet();
+                        }
+                        return null;
+                    });
+                }
+            }
+            assertTrue(busy.get() > 0, "some of 64 simultaneous requests must be refused by a queue of one");
+        }
+    }
+
+    /** Lets several workers in one test share the loaded engine without closing it. */
+    record SharedEngine(DjlEngine delegate) implements InferenceEngine {
+        @Override
+        public network.cocoon.sdk.protocol.ModelInfo model() {
+            return delegate.model();
+        }
+
+        @Override
+        public Generation generate(GenerationRequest request, TokenSink sink) throws InterruptedException {
+            return delegate.generate(request, sink);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
