@@ -71,11 +71,13 @@ public final class CocoonClient implements AutoCloseable {
     private final OkHttpClient http;
     private final AttestationPolicy policy;
     private final ExecutorService executor;
+    private final boolean ownsHttp;
     private final SecureRandom random = new SecureRandom();
 
     private CocoonClient(Builder b) {
         this.policy = b.policy;
-        OkHttpClient base = b.httpClient != null ? b.httpClient : new OkHttpClient();
+        this.ownsHttp = b.httpClient == null;
+        OkHttpClient base = ownsHttp ? new OkHttpClient() : b.httpClient;
         this.http = base.newBuilder()
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(b.requestTimeout)
@@ -195,10 +197,17 @@ public final class CocoonClient implements AutoCloseable {
         return pickWorker().verifiedWorker();
     }
 
-    /** Releases the client's threads and, if it created it, its HTTP resources. */
+    /**
+     * Releases the client's threads and, unless the OkHttp client was injected (its owner closes it), the
+     * HTTP connections and dispatcher threads.
+     */
     @Override
     public void close() {
         executor.shutdownNow();
+        if (ownsHttp) {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
     }
 
     private static StreamOpener.Chunk nextChunk(StreamOpener opener) throws IOException {
