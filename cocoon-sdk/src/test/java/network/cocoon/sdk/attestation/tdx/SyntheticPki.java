@@ -1,0 +1,165 @@
+package network.cocoon.sdk.attestation.tdx;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Consumer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * An Intel-shaped PKI made in the test: a root, a PCK CA, a PCK leaf carrying the real PCK certificate's SGX
+ * extension, and a TCB signer. It re-signs a real quote's QE report and the real TCB info and QE identity, so
+ * that the verifier's revocation, root and TCB-matching logic can be driven with CRLs and JSON the test
+ * chooses. The quote's own signature stays valid: it covers only the header and TD report.
+ */
+final class SyntheticPki {
+    final KeyPair rootKey = ecKey();
+    final KeyPair pckCaKey = ecKey();
+    final KeyPair pckKey = ecKey();
+    final KeyPair tcbSignerKey = ecKey();
+    final X509Certificate root;
+    final X509Certificate pckCa;
+    final X509Certificate pck;
+    final X509Certificate tcbSigner;
+    private final TdxQuote original;
+
+    SyntheticPki(TdxQuote real, X509Certificate realPck) throws Exception {
+        this.original = real;
+        root = certificate("CN=Test SGX Root CA", rootKey, "CN=Test SGX Root CA", rootKey, 1, true, null);
+        pckCa = certificate("CN=Test SGX PCK Platform CA", pckCaKey, "CN=Test SGX Root CA", rootKey, 2, true, null);
+        byte[] sgx = ASN1OctetString.getInstance(realPck.getExtensionValue("1.2.840.113741.1.13.1")).getOctets();
+        pck = certificate("CN=Test SGX PCK Certificate", pckKey, "CN=Test SGX PCK Platform CA", pckCaKey, 3, false, sgx);
+        tcbSigner = certificate("CN=Test SGX TCB Signing", tcbSignerKey, "CN=Test SGX Root CA", rootKey, 4, false,
+                null);
+    }
+
+    DcapVerifier verifier() {
+        return new DcapVerifier(root);
+    }
+
+    /** The real quote with its QE report signed by the synthetic PCK key and the synthetic chain embedded. */
+    byte[] quote() throws Exception {
+        byte[] pem = pem(pck, pckCa, root).getBytes(StandardCharsets.US_ASCII);
+        byte[] qeSignature = sign(pckKey.getPrivate(), original.qeReport());
+        int certSize = 384 + 64 + 2 + original.qeAuthData().length + 2 + 4 + pem.length;
+        int signatureLength = 64 + 64 + 2 + 4 + certSize;
+        ByteBuffer out = ByteBuffer.allocate(original.signedData().length + 4 + signatureLength)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        out.put(original.signedData()).putInt(signatureLength).put(original.signature()).put(original.attestationKey())
+                .putShort((short) 6).putInt(certSize).put(original.qeReport()).put(qeSignature)
+                .putShort((short) original.qeAuthData().length).put(original.qeAuthData())
+                .putShort((short) 5).putInt(pem.length).put(pem);
+        return out.array();
+    }
+
+    /** Collateral over the given TCB info and QE identity JSON, with CRLs revoking the given serials. */
+    TdxCollateral collateral(String tcbInfo, String qeIdentity, Instant now, List<BigInteger> revokedByRoot,
+                             List<BigInteger> revokedByPckCa) throws Exception {
+        return new TdxCollateral(pem(pckCa, root), crl(root, rootKey, now, revokedByRoot),
+                crl(pckCa, pckCaKey, now, revokedByPckCa), pem(tcbSigner, root), tcbInfo,
+                sign(tcbSignerKey.getPrivate(), tcbInfo.getBytes(StandardCharsets.UTF_8)), pem(tcbSigner, root),
+                qeIdentity, sign(tcbSignerKey.getPrivate(), qeIdentity.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String edit(String json, Consumer<ObjectNode> change) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode node = (ObjectNode) mapper.readTree(json);
+        change.accept(node);
+        return mapper.writeValueAsString(node);
+    }
+
+    static JsonNode path(JsonNode node, Object... steps) {
+        JsonNode at = node;
+        for (Object step : steps) {
+            at = step instanceof Integer i ? at.get(i) : at.get((String) step);
+        }
+        return at;
+    }
+
+    static byte[] crl(X509Certificate issuer, KeyPair key, Instant now, List<BigInteger> revoked) throws Exception {
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(X500Name.getInstance(
+                issuer.getSubjectX500Principal().getEncoded()), Date.from(now.minus(1, ChronoUnit.DAYS)));
+        builder.setNextUpdate(Date.from(now.plus(30, ChronoUnit.DAYS)));
+        for (BigInteger serial : revoked) {
+            builder.addCRLEntry(serial, Date.from(now.minus(2, ChronoUnit.DAYS)), CRLReason.keyCompromise);
+        }
+        return builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())).getEncoded();
+    }
+
+    static byte[] sign(PrivateKey key, byte[] data) throws Exception {
+        Signature signature = Signature.getInstance("SHA256withECDSAinP1363Format");
+        signature.initSign(key);
+        signature.update(data);
+        return signature.sign();
+    }
+
+    static String pem(X509Certificate... certificates) throws Exception {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            for (X509Certificate c : certificates) {
+                writer.writeObject(c);
+            }
+        }
+        return out.toString();
+    }
+
+    static KeyPair ecKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static X509Certificate certificate(String subject, KeyPair subjectKey, String issuer, KeyPair issuerKey, long serial,
+                                       boolean ca, byte[] sgxExtension) throws Exception {
+        var builder = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(serial),
+                Date.from(Instant.parse("2018-01-01T00:00:00Z")), Date.from(Instant.parse("2045-01-01T00:00:00Z")),
+                new X500Name(subject), subjectKey.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                : KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+        if (sgxExtension != null) {
+            builder.addExtension(new ASN1ObjectIdentifier("1.2.840.113741.1.13.1"), false, sgxExtension);
+        }
+        return new JcaX509CertificateConverter().getCertificate(builder.build(
+                new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+}
