@@ -18,6 +18,14 @@ public final class AttestationException extends CocoonException {
         EVIDENCE_INVALID,
         /** The platform evidence verifies but its measurements are not allowed by the policy. */
         MEASUREMENT_NOT_ALLOWED,
+        /** The evidence is genuine but does not cover this document (report data differs). */
+        REPORT_DATA_MISMATCH,
+        /** The TD runs in debug mode, which the policy does not allow. */
+        DEBUG_NOT_ALLOWED,
+        /** The platform's TCB status is not one the policy accepts. */
+        TCB_STATUS_NOT_ACCEPTED,
+        /** The collateral needed to verify the evidence could not be obtained. */
+        COLLATERAL_UNAVAILABLE,
         /** {@code issuedAt} is in the future beyond the allowed clock skew. */
         NOT_YET_VALID,
         /** {@code expiresAt} has passed. */

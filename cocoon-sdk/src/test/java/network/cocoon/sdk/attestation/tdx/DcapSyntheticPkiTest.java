@@ -176,4 +176,16 @@ class DcapSyntheticPkiTest {
             }
         }, none()));
     }
+
+    @Test
+    void editedQuotesAreSignedConsistently() throws Exception {
+        byte[] edited = pki.quote(signed -> signed[SyntheticPki.REPORT_DATA] = 42);
+        TdxVerdict verdict = pki.verifier().verify(TdxQuote.parse(edited), collateral(none(), none(), List.of(),
+                List.of()), now);
+        assertEquals(42, verdict.report().reportData()[0]);
+        byte[] tampered = edited.clone();
+        tampered[SyntheticPki.MRTD] ^= 1;
+        assertEquals(Reason.QUOTE_SIGNATURE_INVALID, refusal(pki.verifier(), tampered,
+                collateral(none(), none(), List.of(), List.of())));
+    }
 }

@@ -66,17 +66,52 @@ final class SyntheticPki {
 
     /** The real quote with its QE report signed by the synthetic PCK key and the synthetic chain embedded. */
     byte[] quote() throws Exception {
+        return assemble(original.signedData(), original.signature(), original.attestationKey(), original.qeReport());
+    }
+
+    /** Offsets of TD report fields within a v4 quote (header 48 bytes, then the TD 1.0 report body). */
+    static final int TD_ATTRIBUTES = 48 + 120;
+    static final int MRTD = 48 + 136;
+    static final int RTMR0 = 48 + 328;
+    static final int REPORT_DATA = 48 + 520;
+
+    /**
+     * A quote whose TD report the test edits (measurements, attributes, report data), signed by a fresh
+     * attestation key that the re-signed QE report binds, as a real QE would.
+     */
+    byte[] quote(Consumer<byte[]> editSignedData) throws Exception {
+        byte[] signedData = original.signedData().clone();
+        editSignedData.accept(signedData);
+        KeyPair attestation = ecKey();
+        var point = ((java.security.interfaces.ECPublicKey) attestation.getPublic()).getW();
+        byte[] rawKey = concat(unsigned32(point.getAffineX()), unsigned32(point.getAffineY()));
+        byte[] qeReport = original.qeReport().clone();
+        byte[] binding = java.security.MessageDigest.getInstance("SHA-256").digest(concat(rawKey, original.qeAuthData()));
+        System.arraycopy(binding, 0, qeReport, 320, 32);
+        java.util.Arrays.fill(qeReport, 352, 384, (byte) 0);
+        return assemble(signedData, sign(attestation.getPrivate(), signedData), rawKey, qeReport);
+    }
+
+    private byte[] assemble(byte[] signedData, byte[] signature, byte[] attestationKey, byte[] qeReport)
+            throws Exception {
         byte[] pem = pem(pck, pckCa, root).getBytes(StandardCharsets.US_ASCII);
-        byte[] qeSignature = sign(pckKey.getPrivate(), original.qeReport());
+        byte[] qeSignature = sign(pckKey.getPrivate(), qeReport);
         int certSize = 384 + 64 + 2 + original.qeAuthData().length + 2 + 4 + pem.length;
         int signatureLength = 64 + 64 + 2 + 4 + certSize;
-        ByteBuffer out = ByteBuffer.allocate(original.signedData().length + 4 + signatureLength)
-                .order(ByteOrder.LITTLE_ENDIAN);
-        out.put(original.signedData()).putInt(signatureLength).put(original.signature()).put(original.attestationKey())
-                .putShort((short) 6).putInt(certSize).put(original.qeReport()).put(qeSignature)
+        ByteBuffer out = ByteBuffer.allocate(signedData.length + 4 + signatureLength).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(signedData).putInt(signatureLength).put(signature).put(attestationKey)
+                .putShort((short) 6).putInt(certSize).put(qeReport).put(qeSignature)
                 .putShort((short) original.qeAuthData().length).put(original.qeAuthData())
                 .putShort((short) 5).putInt(pem.length).put(pem);
         return out.array();
+    }
+
+    static byte[] unsigned32(BigInteger value) {
+        byte[] raw = value.toByteArray();
+        byte[] out = new byte[32];
+        int copy = Math.min(raw.length, 32);
+        System.arraycopy(raw, raw.length - copy, out, 32 - copy, copy);
+        return out;
     }
 
     /** Collateral over the given TCB info and QE identity JSON, with CRLs revoking the given serials. */
