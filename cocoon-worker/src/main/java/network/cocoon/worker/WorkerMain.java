@@ -19,6 +19,7 @@ import network.cocoon.worker.inference.EngineSettings;
 import network.cocoon.worker.inference.checkpoint.Checkpoint;
 import network.cocoon.worker.server.ServerSettings;
 import network.cocoon.worker.server.WorkerServer;
+import network.cocoon.worker.tee.ConfigfsTsmTee;
 import network.cocoon.worker.tee.DevTee;
 import network.cocoon.worker.tee.TeePlatform;
 
@@ -28,7 +29,9 @@ import network.cocoon.worker.tee.TeePlatform;
  *   --model DIR             Hugging Face checkpoint directory (required)
  *   --host H --port P       where to listen (127.0.0.1:8080)
  *   --device cpu|gpu|auto   where to run the model (cpu)
- *   --tee dev               evidence platform; dev is INSECURE and for development only
+ *   --tee tdx|dev           evidence platform (dev); tdx reads quotes from configfs-tsm and fails closed
+ *                           without it; dev is INSECURE and for development only
+ *   --tsm-root DIR          configfs-tsm report directory (/sys/kernel/config/tsm/report)
  *   --dev-root-seed FILE    dev root key seed (32 bytes hex); a fresh one is made if absent
  *   --model-id ID           model name clients request (directory name)
  *   --chat-template NAME    chatml or llama3 (detected)
@@ -75,11 +78,14 @@ public final class WorkerMain {
         stopped.await();
     }
 
-    private static TeePlatform tee(Map<String, String> options) throws IOException {
+    static TeePlatform tee(Map<String, String> options) throws IOException {
         String tee = options.getOrDefault("tee", "dev");
+        if (tee.equals("tdx")) {
+            // Fails closed: without configfs-tsm the worker does not start, and never falls back to dev.
+            return ConfigfsTsmTee.open(Path.of(options.getOrDefault("tsm-root", ConfigfsTsmTee.DEFAULT_ROOT.toString())));
+        }
         if (!tee.equals("dev")) {
-            // Fail closed: a worker must never fall back to weaker evidence than it was asked for.
-            throw new IllegalArgumentException("TEE platform '" + tee + "' is not available in this build");
+            throw new IllegalArgumentException("unknown TEE platform '" + tee + "' (tdx, dev)");
         }
         Ed25519KeyPair devRoot;
         if (options.containsKey("dev-root-seed")) {
@@ -93,7 +99,7 @@ public final class WorkerMain {
         return new DevTee(devRoot);
     }
 
-    private static Map<String, String> parse(String[] args) {
+    static Map<String, String> parse(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
