@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import network.cocoon.sdk.CocoonClient;
 import network.cocoon.sdk.attestation.AttestationPolicy;
@@ -27,7 +26,6 @@ import network.cocoon.worker.inference.EngineSettings;
 import network.cocoon.worker.inference.GenerationRequest;
 import network.cocoon.worker.inference.TokenSink;
 import network.cocoon.worker.inference.checkpoint.Checkpoint;
-import network.cocoon.worker.inference.checkpoint.Safetensors;
 import network.cocoon.worker.inference.llama.KvCache;
 import network.cocoon.worker.inference.llama.LlamaConfig;
 import network.cocoon.worker.inference.llama.LlamaModel;
@@ -35,6 +33,7 @@ import network.cocoon.worker.server.ServerSettings;
 import network.cocoon.worker.server.WorkerServer;
 import network.cocoon.worker.tee.DevTee;
 import network.cocoon.worker.training.AdditionTask;
+import network.cocoon.worker.training.SmallModelTrainer;
 
 /**
  * Inference throughput, in one run so that the figures compare: prefill and decode tokens per second at
@@ -73,7 +72,7 @@ public final class InferenceBenchmark {
         if (!skipLarge) {
             LlamaConfig smol = new LlamaConfig(576, 30, 9, 3, 64, 1536, 49152, 1e-5, 10_000, null, 2048, true, false,
                     List.of(0L), null);
-            try (LlamaModel model = LlamaModel.create(smol, randomWeights(smol), dev, 512)) {
+            try (LlamaModel model = LlamaModel.create(smol, SmallModelTrainer.initialWeights(smol, new Random(7)), dev, 512)) {
                 throughput("SmolLM-135M shape (random weights)", model, 128, 32, bandwidth);
             }
         }
@@ -148,23 +147,6 @@ public final class InferenceBenchmark {
             }
             return best;
         }
-    }
-
-    static Map<String, Safetensors.Tensor> randomWeights(LlamaConfig config) {
-        Random random = new Random(7);
-        Map<String, Safetensors.Tensor> tensors = new java.util.LinkedHashMap<>();
-        LlamaModel.expectedShapes(config).forEach((name, shape) -> {
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            float[] data = new float[(int) n];
-            for (int i = 0; i < data.length; i++) {
-                data[i] = name.endsWith("norm.weight") ? 1f : (float) (random.nextGaussian() * 0.02);
-            }
-            tensors.put(name, new Safetensors.Tensor(shape, data));
-        });
-        return tensors;
     }
 
     /** The same requests, generated directly and through SDK, HTTP and sealing; ratio of wall times. */

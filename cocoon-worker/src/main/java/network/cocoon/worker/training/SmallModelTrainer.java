@@ -82,8 +82,11 @@ public final class SmallModelTrainer {
         }
     }
 
-    /** Small normal weights (std 0.02), unit norms; from {@code random} alone, so reproducible. */
-    static Map<String, Safetensors.Tensor> initialWeights(LlamaConfig config, Random random) {
+    /**
+     * Weights for a fresh model of any configuration: normal with standard deviation 0.02, norms at 1, drawn
+     * from {@code random} alone so that they are reproducible.
+     */
+    public static Map<String, Safetensors.Tensor> initialWeights(LlamaConfig config, Random random) {
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
         LlamaModel.expectedShapes(config).forEach((name, shape) -> {
             long n = 1;
