@@ -26,6 +26,10 @@ public final class AttestationException extends CocoonException {
         TCB_STATUS_NOT_ACCEPTED,
         /** The collateral needed to verify the evidence could not be obtained. */
         COLLATERAL_UNAVAILABLE,
+        /** The policy requires GPU evidence and the document carries too little. */
+        GPU_EVIDENCE_MISSING,
+        /** A GPU's evidence is not a valid signed measurement report over this document's nonce. */
+        GPU_EVIDENCE_INVALID,
         /** {@code issuedAt} is in the future beyond the allowed clock skew. */
         NOT_YET_VALID,
         /** {@code expiresAt} has passed. */

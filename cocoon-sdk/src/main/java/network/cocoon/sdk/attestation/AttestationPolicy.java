@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import network.cocoon.sdk.attestation.nvidia.GpuEvidenceVerifier;
 import network.cocoon.sdk.protocol.Price;
 
 /**
@@ -29,6 +30,8 @@ public final class AttestationPolicy {
     private final Duration maxDocumentAge;
     private final Duration clockSkew;
     private final Clock clock;
+    private final GpuEvidenceVerifier gpuVerifier;
+    private final int requiredGpus;
 
     private AttestationPolicy(Builder b) {
         this.verifiers = Map.copyOf(b.verifiers);
@@ -38,6 +41,8 @@ public final class AttestationPolicy {
         this.maxDocumentAge = b.maxDocumentAge;
         this.clockSkew = b.clockSkew;
         this.clock = b.clock;
+        this.gpuVerifier = b.gpuVerifier;
+        this.requiredGpus = b.requiredGpus;
     }
 
     /** A builder that trusts nothing yet. */
@@ -80,6 +85,16 @@ public final class AttestationPolicy {
         return clock;
     }
 
+    /** How many GPUs must prove themselves (0: none required). */
+    public int requiredGpus() {
+        return requiredGpus;
+    }
+
+    /** The GPU evidence verifier, when GPUs are required. */
+    public Optional<GpuEvidenceVerifier> gpuVerifier() {
+        return Optional.ofNullable(gpuVerifier);
+    }
+
     /** Builds an {@link AttestationPolicy}. */
     public static final class Builder {
         private final Map<String, PlatformVerifier> verifiers = new LinkedHashMap<>();
@@ -89,8 +104,23 @@ public final class AttestationPolicy {
         private Duration maxDocumentAge = Duration.ofHours(24);
         private Duration clockSkew = Duration.ofMinutes(2);
         private Clock clock = Clock.systemUTC();
+        private GpuEvidenceVerifier gpuVerifier;
+        private int requiredGpus;
 
         private Builder() {
+        }
+
+        /**
+         * Requires at least {@code count} confidential GPUs whose evidence {@code verifier} accepts, each bound to
+         * the document; every GPU the document lists must verify.
+         */
+        public Builder requireGpus(GpuEvidenceVerifier verifier, int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("require at least one GPU");
+            }
+            this.gpuVerifier = Objects.requireNonNull(verifier);
+            this.requiredGpus = count;
+            return this;
         }
 
         /** Trusts evidence of the verifier's platform, as that verifier checks it. */

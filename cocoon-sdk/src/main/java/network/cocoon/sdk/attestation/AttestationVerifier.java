@@ -1,8 +1,13 @@
 package network.cocoon.sdk.attestation;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import network.cocoon.sdk.AttestationException;
 import network.cocoon.sdk.AttestationException.Reason;
+import network.cocoon.sdk.attestation.nvidia.GpuClaims;
+import network.cocoon.sdk.attestation.nvidia.GpuEvidence;
 import network.cocoon.sdk.crypto.Digests;
 import network.cocoon.sdk.crypto.Ed25519;
 import network.cocoon.sdk.protocol.AttestationDocument;
@@ -40,7 +45,7 @@ public final class AttestationVerifier {
                         : new AttestationException(Reason.UNSUPPORTED_PLATFORM,
                         "no verifier for platform '" + document.platform() + "'"));
         Instant now = policy.clock().instant();
-        PlatformClaims claims = platform.verify(document, now);
+        PlatformClaims claims = withGpus(platform.verify(document, now), document, now);
 
         if (!Digests.constantTimeEquals(document.nonce(), expectedNonce)) {
             throw new AttestationException(Reason.NONCE_MISMATCH, "document does not echo the request nonce");
@@ -81,5 +86,26 @@ public final class AttestationVerifier {
         }
         Instant trustedUntil = expires.isBefore(maxAgeEnd) ? expires : maxAgeEnd;
         return new VerifiedWorker(document, keyConfig, suite, claims, trustedUntil);
+    }
+
+    /** Verifies every GPU the document lists, over the nonce derived from its report data. */
+    private PlatformClaims withGpus(PlatformClaims claims, AttestationDocument document, Instant now) {
+        if (policy.requiredGpus() == 0) {
+            return claims;
+        }
+        List<GpuEvidence> gpus = document.gpuEvidence();
+        if (gpus.size() < policy.requiredGpus()) {
+            throw new AttestationException(Reason.GPU_EVIDENCE_MISSING, "the policy requires "
+                    + policy.requiredGpus() + " attested GPUs, the document has " + gpus.size());
+        }
+        byte[] nonce = GpuEvidence.nonceFor(document.reportData());
+        Map<String, String> measurements = new LinkedHashMap<>(claims.measurements());
+        for (int i = 0; i < gpus.size(); i++) {
+            GpuClaims gpu = policy.gpuVerifier().orElseThrow().verify(gpus.get(i), nonce, now);
+            measurements.put("gpu" + i + ".architecture", gpu.architecture());
+            int index = i;
+            gpu.measurements().forEach((block, value) -> measurements.put("gpu" + index + ".m" + block, value));
+        }
+        return new PlatformClaims(claims.platform(), claims.secure(), measurements);
     }
 }

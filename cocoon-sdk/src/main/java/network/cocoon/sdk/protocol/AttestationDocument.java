@@ -1,7 +1,10 @@
 package network.cocoon.sdk.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 import java.util.Objects;
+import network.cocoon.sdk.attestation.nvidia.GpuEvidence;
 import network.cocoon.sdk.crypto.Digests;
 
 /**
@@ -22,10 +25,13 @@ import network.cocoon.sdk.crypto.Digests;
  * @param issuedAt seconds since the epoch
  * @param expiresAt seconds since the epoch; clients stop trusting the document then
  * @param nonce the client's freshness nonce, empty when none was asked for
+ * @param gpuEvidence confidential GPUs' evidence, each over {@link GpuEvidence#nonceFor(byte[])} of the report
+ *     data; evidence, so outside the canonical encoding; omitted from JSON when empty
  */
 public record AttestationDocument(String version, String platform, byte[] evidence, byte[] hpkeKeyConfig,
                                   byte[] signingKey, ModelInfo model, Price price, String payout, long issuedAt,
-                                  long expiresAt, byte[] nonce) {
+                                  long expiresAt, byte[] nonce,
+                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GpuEvidence> gpuEvidence) {
     /** Validates presence of every field; semantic checks belong to the verifier. */
     public AttestationDocument {
         Objects.requireNonNull(version, "version");
@@ -39,6 +45,15 @@ public record AttestationDocument(String version, String platform, byte[] eviden
         hpkeKeyConfig = hpkeKeyConfig.clone();
         signingKey = signingKey.clone();
         nonce = nonce == null ? new byte[0] : nonce.clone();
+        gpuEvidence = gpuEvidence == null ? List.of() : List.copyOf(gpuEvidence);
+    }
+
+    /** A document without GPU evidence. */
+    public AttestationDocument(String version, String platform, byte[] evidence, byte[] hpkeKeyConfig,
+                               byte[] signingKey, ModelInfo model, Price price, String payout, long issuedAt,
+                               long expiresAt, byte[] nonce) {
+        this(version, platform, evidence, hpkeKeyConfig, signingKey, model, price, payout, issuedAt, expiresAt, nonce,
+                List.of());
     }
 
     @Override
@@ -81,6 +96,12 @@ public record AttestationDocument(String version, String platform, byte[] eviden
     /** The same document with other evidence. */
     public AttestationDocument withEvidence(byte[] newEvidence) {
         return new AttestationDocument(version, platform, newEvidence, hpkeKeyConfig, signingKey, model, price, payout,
-                issuedAt, expiresAt, nonce);
+                issuedAt, expiresAt, nonce, gpuEvidence);
+    }
+
+    /** The same document with GPU evidence. */
+    public AttestationDocument withGpuEvidence(List<GpuEvidence> evidence) {
+        return new AttestationDocument(version, platform, this.evidence, hpkeKeyConfig, signingKey, model, price,
+                payout, issuedAt, expiresAt, nonce, evidence);
     }
 }

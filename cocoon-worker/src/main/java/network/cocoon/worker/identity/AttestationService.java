@@ -6,6 +6,8 @@ import network.cocoon.sdk.protocol.AttestationDocument;
 import network.cocoon.sdk.protocol.Labels;
 import network.cocoon.sdk.protocol.ModelInfo;
 import network.cocoon.sdk.protocol.Price;
+import network.cocoon.sdk.attestation.nvidia.GpuEvidence;
+import network.cocoon.worker.tee.GpuAttester;
 import network.cocoon.worker.tee.TeePlatform;
 
 /** Issues the worker's attestation documents: every term bound into the platform evidence. */
@@ -20,10 +22,18 @@ public final class AttestationService {
     private final String payout;
     private final Duration validity;
     private final Clock clock;
+    private final GpuAttester gpus;
 
-    /** A service issuing documents valid for {@code validity}. */
+    /** A service issuing documents valid for {@code validity}, without GPU evidence. */
     public AttestationService(WorkerIdentity identity, TeePlatform tee, ModelInfo model, Price price, String payout,
                               Duration validity, Clock clock) {
+        this(identity, tee, GpuAttester.NONE, model, price, payout, validity, clock);
+    }
+
+    /** A service issuing documents with evidence from {@code tee} and from the GPUs {@code gpus} reaches. */
+    public AttestationService(WorkerIdentity identity, TeePlatform tee, GpuAttester gpus, ModelInfo model, Price price,
+                              String payout, Duration validity, Clock clock) {
+        this.gpus = gpus;
         this.identity = identity;
         this.tee = tee;
         this.model = model;
@@ -42,7 +52,9 @@ public final class AttestationService {
         AttestationDocument unsigned = new AttestationDocument(Labels.VERSION, tee.platform(), null,
                 identity.keyConfig().encode(), identity.signingKey().publicKey(), model, price, payout, now,
                 now + validity.toSeconds(), nonce);
-        return unsigned.withEvidence(tee.evidence(unsigned.reportData()));
+        byte[] reportData = unsigned.reportData();
+        return unsigned.withEvidence(tee.evidence(reportData))
+                .withGpuEvidence(gpus.evidence(GpuEvidence.nonceFor(reportData)));
     }
 
     /** The served model. */

@@ -10,28 +10,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.List;
 import java.util.function.Consumer;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import network.cocoon.sdk.testing.TestCertificates;
 import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.CRLReason;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v2CRLBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * An Intel-shaped PKI made in the test: a root, a PCK CA, a PCK leaf carrying the real PCK certificate's SGX
@@ -139,13 +126,7 @@ final class SyntheticPki {
     }
 
     static byte[] crl(X509Certificate issuer, KeyPair key, Instant now, List<BigInteger> revoked) throws Exception {
-        X509v2CRLBuilder builder = new X509v2CRLBuilder(X500Name.getInstance(
-                issuer.getSubjectX500Principal().getEncoded()), Date.from(now.minus(1, ChronoUnit.DAYS)));
-        builder.setNextUpdate(Date.from(now.plus(30, ChronoUnit.DAYS)));
-        for (BigInteger serial : revoked) {
-            builder.addCRLEntry(serial, Date.from(now.minus(2, ChronoUnit.DAYS)), CRLReason.keyCompromise);
-        }
-        return builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())).getEncoded();
+        return TestCertificates.crl(issuer, key, now, revoked);
     }
 
     static byte[] sign(PrivateKey key, byte[] data) throws Exception {
@@ -166,28 +147,13 @@ final class SyntheticPki {
     }
 
     static KeyPair ecKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestCertificates.ecKey("secp256r1");
     }
 
     static X509Certificate certificate(String subject, KeyPair subjectKey, String issuer, KeyPair issuerKey, long serial,
                                        boolean ca, byte[] sgxExtension) throws Exception {
-        var builder = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(serial),
-                Date.from(Instant.parse("2018-01-01T00:00:00Z")), Date.from(Instant.parse("2045-01-01T00:00:00Z")),
-                new X500Name(subject), subjectKey.getPublic());
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
-                : KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
-        if (sgxExtension != null) {
-            builder.addExtension(new ASN1ObjectIdentifier("1.2.840.113741.1.13.1"), false, sgxExtension);
-        }
-        return new JcaX509CertificateConverter().getCertificate(builder.build(
-                new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
+        return TestCertificates.certificate(subject, subjectKey, issuer, issuerKey, serial, ca,
+                sgxExtension == null ? null : "1.2.840.113741.1.13.1", sgxExtension);
     }
 
     static byte[] concat(byte[]... parts) {
