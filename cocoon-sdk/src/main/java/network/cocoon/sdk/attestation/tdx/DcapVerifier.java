@@ -232,10 +232,16 @@ public final class DcapVerifier {
         return true;
     }
 
+    /**
+     * The TDX module's status. Its identity is {@code tdxModuleIdentities["TDX_<version>"]} (version: TEE_TCB_SVN
+     * byte 1), or {@code tdxModule} for version 0; MRSIGNERSEAM and the masked SEAMATTRIBUTES must match it.
+     */
     private static TcbStatus moduleStatus(JsonNode tcbInfo, TdxQuote quote) throws TdxVerificationException {
-        int version = quote.report().teeTcbSvn()[1] & 0xff;
-        int isvSvn = quote.report().teeTcbSvn()[0] & 0xff;
+        TdxQuote.TdReport report = quote.report();
+        int version = report.teeTcbSvn()[1] & 0xff;
+        int isvSvn = report.teeTcbSvn()[0] & 0xff;
         if (version == 0) {
+            checkModuleIdentity(tcbInfo.get("tdxModule"), report, "tdxModule");
             return TcbStatus.UP_TO_DATE;
         }
         String id = String.format("TDX_%02X", version);
@@ -243,6 +249,7 @@ public final class DcapVerifier {
         if (identities != null) {
             for (JsonNode identity : identities) {
                 if (identity.get("id").asText().equalsIgnoreCase(id)) {
+                    checkModuleIdentity(identity, report, id);
                     for (JsonNode level : identity.get("tcbLevels")) {
                         if (isvSvn >= level.get("tcb").get("isvsvn").asInt()) {
                             return TcbStatus.fromIntelName(level.get("tcbStatus").asText());
@@ -254,6 +261,25 @@ public final class DcapVerifier {
             }
         }
         throw new TdxVerificationException(Reason.TCB_INFO_MISMATCH, "TCB info has no identity " + id);
+    }
+
+    private static void checkModuleIdentity(JsonNode identity, TdxQuote.TdReport report, String id)
+            throws TdxVerificationException {
+        if (identity == null) {
+            throw new TdxVerificationException(Reason.TCB_INFO_MISMATCH, "TCB info has no " + id);
+        }
+        HexFormat hex = HexFormat.of();
+        byte[] mrSigner = hex.parseHex(identity.get("mrsigner").asText());
+        byte[] attributes = hex.parseHex(identity.get("attributes").asText());
+        byte[] mask = hex.parseHex(identity.get("attributesMask").asText());
+        boolean attributesMatch = attributes.length == mask.length && mask.length == report.seamAttributes().length;
+        for (int i = 0; attributesMatch && i < mask.length; i++) {
+            attributesMatch = (report.seamAttributes()[i] & mask[i]) == (attributes[i] & mask[i]);
+        }
+        if (!Arrays.equals(mrSigner, report.mrSignerSeam()) || !attributesMatch) {
+            throw new TdxVerificationException(Reason.TDX_MODULE_MISMATCH,
+                    "the TDX module is not the one " + id + " describes (MRSIGNERSEAM or SEAMATTRIBUTES)");
+        }
     }
 
     private static JsonNode parseJson(String json, String what) throws TdxVerificationException {

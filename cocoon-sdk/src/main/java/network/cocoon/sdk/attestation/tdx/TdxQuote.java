@@ -53,6 +53,8 @@ public final class TdxQuote {
      *
      * @param teeTcbSvn TDX module and platform SVNs (16 bytes)
      * @param mrSeam measurement of the TDX module
+     * @param mrSignerSeam signer of the TDX module (zero for Intel's)
+     * @param seamAttributes TDX module attributes
      * @param tdAttributes TD attributes; bit 0 is DEBUG
      * @param xfam extended features
      * @param mrTd measurement of the initial TD contents (the worker image)
@@ -62,7 +64,8 @@ public final class TdxQuote {
      * @param rtmrs runtime measurement registers 0-3
      * @param reportData the 64 bytes the TD bound into the quote
      */
-    public record TdReport(byte[] teeTcbSvn, byte[] mrSeam, byte[] tdAttributes, byte[] xfam, byte[] mrTd,
+    public record TdReport(byte[] teeTcbSvn, byte[] mrSeam, byte[] mrSignerSeam, byte[] seamAttributes,
+                           byte[] tdAttributes, byte[] xfam, byte[] mrTd,
                            byte[] mrConfigId, byte[] mrOwner, byte[] mrOwnerConfig, List<byte[]> rtmrs,
                            byte[] reportData) {
         /** Whether the TD runs in debug mode (its memory is readable by the host). */
@@ -150,8 +153,8 @@ public final class TdxQuote {
     private static TdReport readReport(ByteBuffer in) {
         byte[] teeTcbSvn = take(in, 16);
         byte[] mrSeam = take(in, 48);
-        take(in, 48); // MRSIGNERSEAM: zero for Intel's TDX module
-        take(in, 8); // SEAMATTRIBUTES
+        byte[] mrSignerSeam = take(in, 48);
+        byte[] seamAttributes = take(in, 8);
         byte[] tdAttributes = take(in, 8);
         byte[] xfam = take(in, 8);
         byte[] mrTd = take(in, 48);
@@ -160,8 +163,8 @@ public final class TdxQuote {
         byte[] mrOwnerConfig = take(in, 48);
         List<byte[]> rtmrs = List.of(take(in, 48), take(in, 48), take(in, 48), take(in, 48));
         byte[] reportData = take(in, 64);
-        return new TdReport(teeTcbSvn, mrSeam, tdAttributes, xfam, mrTd, mrConfigId, mrOwner, mrOwnerConfig, rtmrs,
-                reportData);
+        return new TdReport(teeTcbSvn, mrSeam, mrSignerSeam, seamAttributes, tdAttributes, xfam, mrTd, mrConfigId,
+                mrOwner, mrOwnerConfig, rtmrs, reportData);
     }
 
     private static byte[] take(ByteBuffer in, int length) {

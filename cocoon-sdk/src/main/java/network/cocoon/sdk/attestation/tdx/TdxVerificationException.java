@@ -34,6 +34,8 @@ public final class TdxVerificationException extends Exception {
         TCB_INFO_MISMATCH,
         /** The QE is not the one Intel's QE identity describes (MRSIGNER, ISV product id, attributes). */
         QE_IDENTITY_MISMATCH,
+        /** The TDX module's signer or attributes are not those of the TCB info's module identity. */
+        TDX_MODULE_MISMATCH,
         /** No TCB level of the TCB info applies to the platform's SVNs. */
         TCB_LEVEL_NOT_FOUND
     }

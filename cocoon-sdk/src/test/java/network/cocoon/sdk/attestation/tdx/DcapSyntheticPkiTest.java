@@ -168,6 +168,16 @@ class DcapSyntheticPkiTest {
         assertEquals(Reason.TCB_INFO_MISMATCH, refusal(t -> t.put("pceId", "0100"), none()));
         assertEquals(Reason.TCB_INFO_MISMATCH, refusal(t -> ((ArrayNode) t.get("tdxModuleIdentities")).removeAll(),
                 none()));
+        assertEquals(Reason.TDX_MODULE_MISMATCH, refusal(t -> {
+            for (var identity : t.get("tdxModuleIdentities")) {
+                ((ObjectNode) identity).put("mrsigner", "01".repeat(48));
+            }
+        }, none()));
+        assertEquals(Reason.TDX_MODULE_MISMATCH, refusal(t -> {
+            for (var identity : t.get("tdxModuleIdentities")) {
+                ((ObjectNode) identity).put("attributes", "0100000000000000");
+            }
+        }, none()));
         assertEquals(Reason.QE_IDENTITY_MISMATCH, refusal(none(), q -> q.put("mrsigner", "00".repeat(32))));
         assertEquals(Reason.QE_IDENTITY_MISMATCH, refusal(none(), q -> q.put("isvprodid", 3)));
         assertEquals(Reason.TCB_LEVEL_NOT_FOUND, refusal(t -> {
