@@ -51,8 +51,7 @@ class DcapSyntheticPkiTest {
 
     TdxCollateral collateral(Consumer<ObjectNode> tcbEdit, Consumer<ObjectNode> qeEdit, List<BigInteger> byRoot,
                              List<BigInteger> byPckCa) throws Exception {
-        return pki.collateral(SyntheticPki.edit(realCollateral.tcbInfo(), tcbEdit),
-                SyntheticPki.edit(realCollateral.qeIdentity(), qeEdit), now, byRoot, byPckCa);
+        return pki.collateral(realCollateral, tcbEdit, qeEdit, now, byRoot, byPckCa);
     }
 
     TdxVerdict verify(Consumer<ObjectNode> tcbEdit, Consumer<ObjectNode> qeEdit) throws Exception {

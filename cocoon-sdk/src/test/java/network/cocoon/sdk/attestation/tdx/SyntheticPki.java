@@ -110,6 +110,13 @@ final class SyntheticPki {
                 qeIdentity, sign(tcbSignerKey.getPrivate(), qeIdentity.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Collateral from {@code real}'s TCB info and QE identity, edited, re-signed and with the given CRLs. */
+    TdxCollateral collateral(TdxCollateral real, Consumer<ObjectNode> tcbEdit, Consumer<ObjectNode> qeEdit, Instant now,
+                             List<BigInteger> revokedByRoot, List<BigInteger> revokedByPckCa) throws Exception {
+        return collateral(edit(real.tcbInfo(), tcbEdit), edit(real.qeIdentity(), qeEdit), now, revokedByRoot,
+                revokedByPckCa);
+    }
+
     static String edit(String json, Consumer<ObjectNode> change) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode node = (ObjectNode) mapper.readTree(json);

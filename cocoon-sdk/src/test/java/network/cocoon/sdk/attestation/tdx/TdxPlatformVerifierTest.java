@@ -32,15 +32,13 @@ import org.junit.jupiter.api.Test;
 /** Attestation documents with TDX evidence, held to a TDX policy, through the SDK's attestation verifier. */
 class TdxPlatformVerifierTest {
     static final byte[] NONCE = {7, 7, 7};
-    DcapSyntheticPkiTest pkiTest = new DcapSyntheticPkiTest();
     SyntheticPki pki;
     String image;
 
     @BeforeEach
     void setUp() throws Exception {
         DcapSyntheticPkiTest.load();
-        pkiTest.makePki();
-        pki = pkiTest.pki;
+        pki = new SyntheticPki(DcapSyntheticPkiTest.real, DcapSyntheticPkiTest.realPck);
         image = HexFormat.of().formatHex(Arrays.copyOfRange(pki.quote(), SyntheticPki.MRTD, SyntheticPki.MRTD + 48));
     }
 
@@ -64,7 +62,8 @@ class TdxPlatformVerifierTest {
 
     VerifiedWorker verify(TdxPlatformVerifier.Builder tdx, AttestationDocument document, Consumer<ObjectNode> tcbEdit)
             throws Exception {
-        TdxCollateral collateral = pkiTest.collateral(tcbEdit, n -> { }, List.of(), List.of());
+        TdxCollateral collateral = pki.collateral(DcapSyntheticPkiTest.realCollateral, tcbEdit, n -> { },
+                DcapSyntheticPkiTest.now, List.of(), List.of());
         var policy = AttestationPolicy.builder()
                 .platform(tdx.dcapVerifier(pki.verifier()).collateral(CollateralSource.offline(collateral)).build())
                 .clock(Clock.fixed(DcapSyntheticPkiTest.now, ZoneOffset.UTC)).build();
