@@ -77,7 +77,11 @@ public final class CocoonClient implements AutoCloseable {
     private CocoonClient(Builder b) {
         this.policy = b.policy;
         this.ownsHttp = b.httpClient == null;
-        OkHttpClient base = ownsHttp ? new OkHttpClient() : b.httpClient;
+        // Without automatic retries, a pooled connection the worker already closed would fail a request:
+        // drop idle connections well before common server idle timeouts (30 s for the JDK's server).
+        OkHttpClient base = ownsHttp ? new OkHttpClient.Builder()
+                .connectionPool(new okhttp3.ConnectionPool(5, 15, java.util.concurrent.TimeUnit.SECONDS)).build()
+                : b.httpClient;
         this.http = base.newBuilder()
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(b.requestTimeout)

@@ -56,6 +56,8 @@ final class SealedChatHandler {
         }
         byte[] message = HttpExchanges.readBounded(exchange, settings.maxMessageBytes());
         if (message == null) {
+            // The rest of the body stays unread, so this connection cannot carry another request.
+            exchange.getResponseHeaders().set("Connection", "close");
             HttpExchanges.sendError(exchange, ErrorCode.MESSAGE_TOO_LARGE,
                     "sealed request larger than " + settings.maxMessageBytes() + " bytes");
             return;
