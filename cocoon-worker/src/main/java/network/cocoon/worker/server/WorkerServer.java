@@ -20,6 +20,14 @@ import network.cocoon.worker.inference.InferenceEngine;
 public final class WorkerServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WorkerServer.class.getName());
 
+    static {
+        // Streamed answers are many small writes: with Nagle's algorithm each waits for the client's delayed
+        // ACK. The JDK server reads this once, when its first instance is made.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
 
