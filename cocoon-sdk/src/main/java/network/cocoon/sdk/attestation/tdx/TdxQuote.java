@@ -136,7 +136,10 @@ public final class TdxQuote {
             if (innerType != CERT_DATA_PCK_CHAIN || innerSize != signatureEnd - in.position()) {
                 throw new TdxVerificationException(Reason.MALFORMED_QUOTE, "QE certification data type " + innerType);
             }
-            String pem = new String(take(in, innerSize), StandardCharsets.US_ASCII).replace("\0", "");
+            String pem = new String(take(in, innerSize), StandardCharsets.US_ASCII).replaceAll("\0+$", "");
+            if (!pem.strip().endsWith("-----END CERTIFICATE-----")) {
+                throw new TdxVerificationException(Reason.MALFORMED_QUOTE, "PCK chain has data after its last certificate");
+            }
             // Bytes past the signature data are not signed: accept only zero padding.
             while (in.hasRemaining()) {
                 if (in.get() != 0) {

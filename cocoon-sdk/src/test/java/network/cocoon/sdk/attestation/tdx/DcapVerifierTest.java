@@ -193,4 +193,23 @@ class DcapVerifierTest {
     static String hex(byte[] b) {
         return HexFormat.of().formatHex(b);
     }
+
+    /** Malformed input of any kind ends in a typed refusal, never an unchecked exception. */
+    @Test
+    void flippingAnyByteIsATypedRefusal() throws Exception {
+        TdxCollateral collateral = collateral("tdx_quote_collateral.json");
+        Instant at = pinnedTime(collateral);
+        byte[] quote = resource("tdx_quote");
+        for (int offset = 0; offset < 4936; offset += 5) {
+            byte[] tampered = flip(quote, offset);
+            TdxVerificationException e = assertThrows(TdxVerificationException.class,
+                    () -> VERIFIER.verify(TdxQuote.parse(tampered), collateral, at), "byte " + offset);
+            assertTrue(e.reason() != null);
+        }
+        for (int length = 0; length < 4936; length += 97) { // past 4936 only zero padding is cut
+            byte[] truncated = java.util.Arrays.copyOf(quote, length);
+            assertThrows(TdxVerificationException.class, () -> VERIFIER.verify(TdxQuote.parse(truncated), collateral,
+                    at), "length " + length);
+        }
+    }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * The safetensors format: an 8-byte little-endian header length, a JSON header mapping tensor names to
  * dtype, shape and byte offsets, then the raw little-endian data. Reads F32, F16 and BF16 (widened to
- * float exactly); writes F32 or BF16.
+ * float exactly); writes any of them.
  */
 public final class Safetensors {
     /** A tensor as floats with its shape. */
@@ -37,7 +37,7 @@ public final class Safetensors {
     }
 
     /** Storage type when writing. */
-    public enum DType { F32, BF16 }
+    public enum DType { F32, F16, BF16 }
 
     private static final long MAX_HEADER = 100L * 1024 * 1024;
 
@@ -133,10 +133,10 @@ public final class Safetensors {
             for (Tensor t : tensors.values()) {
                 ByteBuffer data = ByteBuffer.allocate(t.data().length * width).order(ByteOrder.LITTLE_ENDIAN);
                 for (float f : t.data()) {
-                    if (dtype == DType.F32) {
-                        data.putFloat(f);
-                    } else {
-                        data.putShort(toBfloat16(f));
+                    switch (dtype) {
+                        case F32 -> data.putFloat(f);
+                        case F16 -> data.putShort(Float.floatToFloat16(f));
+                        case BF16 -> data.putShort(toBfloat16(f));
                     }
                 }
                 out.write(data.array());

@@ -48,6 +48,18 @@ class SafetensorsTest {
     }
 
     @Test
+    void float16KeepsElevenBitsOfMantissa() throws IOException {
+        Path file = dir.resolve("x.safetensors");
+        Safetensors.write(file, sample(), Safetensors.DType.F16);
+        float[] back = Safetensors.read(file).get("a").data();
+        float[] original = sample().get("a").data();
+        for (int i = 0; i < original.length; i++) {
+            assertEquals(original[i], back[i], Math.abs(original[i]) / 1024, "element " + i);
+        }
+        assertEquals(3.5f, back[2], 0f, "exactly representable values survive exactly");
+    }
+
+    @Test
     void corruptFilesAreRefused() throws IOException {
         Path file = dir.resolve("x.safetensors");
         Safetensors.write(file, sample(), Safetensors.DType.F32);
