@@ -31,10 +31,19 @@ public final class Quickstart {
     /** Where the bundled model lies, relative to the repository root. */
     public static final Path BUNDLED_MODEL = Path.of("cocoon-worker", "models", "cocoon-add-tiny");
 
+    /** Held so that the level set on it is not lost to garbage collection. */
+    private static final java.util.logging.Logger DJL_LOG = java.util.logging.Logger.getLogger("ai.djl");
+
     private Quickstart() {
     }
 
     public static void main(String[] args) throws Exception {
+        // One line per log record, and DJL's start-up chatter (engine, threads, no CUDA driver) kept out of the
+        // demo; the SDK's warning about insecure dev evidence still shows.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%n");
+        }
+        DJL_LOG.setLevel(java.util.logging.Level.SEVERE);
         Path model = BUNDLED_MODEL;
         String prompt = "123+456";
         for (int i = 0; i + 1 < args.length; i += 2) {
