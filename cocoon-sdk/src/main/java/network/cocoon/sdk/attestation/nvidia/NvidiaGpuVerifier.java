@@ -4,22 +4,18 @@ import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.Signature;
-import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import network.cocoon.sdk.AttestationException;
 import network.cocoon.sdk.AttestationException.Reason;
+import network.cocoon.sdk.attestation.PinnedRootChain;
 
 /**
  * Verifies NVIDIA confidential-computing GPU evidence offline: the device certificate chain to a pinned
@@ -82,22 +78,12 @@ public final class NvidiaGpuVerifier implements GpuEvidenceVerifier {
     private X509Certificate validateChain(List<byte[]> chain, Instant now) {
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            List<X509Certificate> path = new ArrayList<>();
+            List<X509Certificate> certificates = new ArrayList<>();
             for (byte[] der : chain) {
-                path.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+                certificates.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
             }
-            if (path.isEmpty()) {
-                throw new AttestationException(Reason.GPU_EVIDENCE_INVALID, "GPU evidence has no certificates");
-            }
-            if (path.get(path.size() - 1).equals(root)) {
-                path.remove(path.size() - 1);
-            }
-            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
-            parameters.setDate(Date.from(now));
             // Revocation needs NVIDIA's OCSP service; see the class comment.
-            parameters.setRevocationEnabled(false);
-            CertPathValidator.getInstance("PKIX").validate(factory.generateCertPath(path), parameters);
-            return path.get(0);
+            return PinnedRootChain.validate(certificates, root, now);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new AttestationException(Reason.GPU_EVIDENCE_INVALID,
                     "GPU certificate chain does not lead to the pinned root: " + e.getMessage(), e);

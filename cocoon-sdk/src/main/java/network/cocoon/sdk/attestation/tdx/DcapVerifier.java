@@ -13,10 +13,7 @@ import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -29,7 +26,7 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import network.cocoon.sdk.attestation.PinnedRootChain;
 import network.cocoon.sdk.attestation.tdx.TdxVerificationException.Reason;
 
 /**
@@ -360,19 +357,10 @@ public final class DcapVerifier {
         }
     }
 
-    /** PKIX validation to the pinned root at {@code now}; a root copy at the chain's end is dropped. */
+    /** PKIX validation to the pinned root at {@code now}; revocation is checked against the collateral's CRLs. */
     private void validatePath(List<X509Certificate> chain, Instant now, Reason reason) throws TdxVerificationException {
-        List<X509Certificate> path = new ArrayList<>(chain);
-        if (path.get(path.size() - 1).equals(root)) {
-            path.remove(path.size() - 1);
-        }
         try {
-            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
-            parameters.setDate(Date.from(now));
-            // Revocation is checked explicitly against the collateral's CRLs, never fetched.
-            parameters.setRevocationEnabled(false);
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+            PinnedRootChain.validate(chain, root, now);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new TdxVerificationException(reason, "certificate chain does not lead to the pinned Intel root "
                     + "at " + now + ": " + e.getMessage(), e);
