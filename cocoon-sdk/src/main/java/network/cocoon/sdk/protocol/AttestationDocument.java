@@ -56,21 +56,25 @@ public record AttestationDocument(String version, String platform, byte[] eviden
                 List.of());
     }
 
+    /** A copy of the platform evidence. */
     @Override
     public byte[] evidence() {
         return evidence.clone();
     }
 
+    /** A copy of the encoded HPKE key config. */
     @Override
     public byte[] hpkeKeyConfig() {
         return hpkeKeyConfig.clone();
     }
 
+    /** A copy of the Ed25519 signing key. */
     @Override
     public byte[] signingKey() {
         return signingKey.clone();
     }
 
+    /** A copy of the freshness nonce. */
     @Override
     public byte[] nonce() {
         return nonce.clone();

@@ -14,6 +14,10 @@ import java.nio.charset.StandardCharsets;
 public final class CanonicalEncoder {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 
+    /** An empty encoding; protocol structures start with {@link #labelled(String)} instead. */
+    public CanonicalEncoder() {
+    }
+
     /** Starts an encoding with its domain label (written as text). */
     public static CanonicalEncoder labelled(String label) {
         return new CanonicalEncoder().text(label);

@@ -21,6 +21,8 @@ public final class KeyConfig {
     private final List<HpkeSuite> suites;
 
     /**
+     * A key config for one X25519 key.
+     *
      * @param keyId one-byte key identifier (0-255)
      * @param kemId KEM identifier; only DHKEM(X25519, HKDF-SHA256) is defined here
      * @param publicKey the 32-byte X25519 public key

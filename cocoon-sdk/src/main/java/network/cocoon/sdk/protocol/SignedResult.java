@@ -15,6 +15,7 @@ public record SignedResult(ResultStatement statement, byte[] signature) {
         signature = Objects.requireNonNull(signature, "signature").clone();
     }
 
+    /** A copy of the signature. */
     @Override
     public byte[] signature() {
         return signature.clone();

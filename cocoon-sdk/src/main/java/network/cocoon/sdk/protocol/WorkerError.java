@@ -7,6 +7,8 @@ package network.cocoon.sdk.protocol;
  */
 public record WorkerError(Detail error) {
     /**
+     * The error's code and explanation.
+     *
      * @param code the {@link ErrorCode} wire name
      * @param message a human-readable reason with no prompt or answer text
      */

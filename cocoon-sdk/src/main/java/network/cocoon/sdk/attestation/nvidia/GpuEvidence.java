@@ -25,6 +25,7 @@ public record GpuEvidence(String architecture, byte[] report, List<byte[]> certi
         certificateChain = certificateChain.stream().map(byte[]::clone).toList();
     }
 
+    /** A copy of the SPDM report. */
     @Override
     public byte[] report() {
         return report.clone();

@@ -43,6 +43,8 @@ public final class PccsCollateralSource implements CollateralSource {
     }
 
     /**
+     * A source fetching from {@code baseUrl} and {@code rootCrlUrl}.
+     *
      * @param baseUrl the PCCS or PCS root, e.g. {@code https://api.trustedservices.intel.com}
      * @param rootCrlUrl where the Intel SGX Root CA CRL is served (PCCS: {@code <base>/sgx/certification/v4/rootcacrl};
      *     PCS: {@code https://certificates.trustedservices.intel.com/IntelSGXRootCA.der})
