@@ -1,7 +1,5 @@
 package network.cocoon.sdk.chat;
 
-import java.util.Objects;
-
 /**
  * One message of a chat, as in the OpenAI chat completions API.
  *
@@ -11,8 +9,12 @@ import java.util.Objects;
 public record ChatMessage(String role, String content) {
     /** Validates that both parts are present. */
     public ChatMessage {
-        Objects.requireNonNull(role, "role");
-        Objects.requireNonNull(content, "content");
+        if (role == null) {
+            throw new InvalidFieldException("role", "is required");
+        }
+        if (content == null) {
+            throw new InvalidFieldException("content", "is required");
+        }
     }
 
     /** A {@code system} message. */

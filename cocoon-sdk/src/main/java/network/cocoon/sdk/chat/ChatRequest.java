@@ -24,27 +24,37 @@ public record ChatRequest(String model, List<ChatMessage> messages, int maxToken
 
     /** Validates the parameters. */
     public ChatRequest {
-        messages = List.copyOf(Objects.requireNonNull(messages, "messages"));
+        if (messages == null) {
+            throw new InvalidFieldException("messages", "is required");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i) == null) {
+                throw new InvalidFieldException("messages[" + i + "]", "must be an object");
+            }
+        }
+        messages = List.copyOf(messages);
+        if (stop != null) {
+            for (int i = 0; i < stop.size(); i++) {
+                if (stop.get(i) == null || stop.get(i).isEmpty()) {
+                    throw new InvalidFieldException("stop[" + i + "]", "must be a non-empty string");
+                }
+            }
+        }
         stop = stop == null ? List.of() : List.copyOf(stop);
         if (messages.isEmpty()) {
-            throw new IllegalArgumentException("a chat request needs at least one message");
+            throw new InvalidFieldException("messages", "must hold at least one message");
         }
         if (maxTokens < 1) {
-            throw new IllegalArgumentException("maxTokens must be positive");
+            throw new InvalidFieldException("max_tokens", "must be at least 1");
         }
         if (!(temperature >= 0 && temperature <= 2)) {
-            throw new IllegalArgumentException("temperature must be in [0, 2]");
+            throw new InvalidFieldException("temperature", "must be in [0, 2]");
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("topP must be in (0, 1]");
+            throw new InvalidFieldException("top_p", "must be in (0, 1]");
         }
         if (topK < 0) {
-            throw new IllegalArgumentException("topK must be >= 0");
-        }
-        for (String s : stop) {
-            if (s.isEmpty()) {
-                throw new IllegalArgumentException("stop sequences must not be empty");
-            }
+            throw new InvalidFieldException("top_k", "must be at least 0");
         }
     }
 

@@ -30,6 +30,16 @@ public enum ErrorCode {
     MESSAGE_TOO_LARGE(413),
     /** The content type is not {@code message/ohttp-req}. */
     UNSUPPORTED_MEDIA_TYPE(415),
+    /** The request's header section is larger than the worker accepts. */
+    HEADERS_TOO_LARGE(431),
+    /** The request did not arrive in time (its head, or its body below the minimum data rate). */
+    REQUEST_TIMEOUT(408),
+    /**
+     * The HTTP message itself is malformed: request line, headers or body framing (a bad chunk size, an
+     * unsupported transfer coding). The HTTP status is 400, or the more precise one the HTTP layer chose
+     * (414, 501, 505).
+     */
+    BAD_HTTP(400),
     /** The method is not allowed on this path. */
     METHOD_NOT_ALLOWED(405),
     /** The path does not exist. */

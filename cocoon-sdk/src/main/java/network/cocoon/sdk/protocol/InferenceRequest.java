@@ -1,11 +1,12 @@
 package network.cocoon.sdk.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
-import java.util.Objects;
 import network.cocoon.sdk.chat.ChatMessage;
 import network.cocoon.sdk.chat.ChatRequest;
+import network.cocoon.sdk.chat.InvalidFieldException;
 
 /**
  * The plaintext of a sealed request: an OpenAI chat completions request plus the {@code cocoon} envelope.
@@ -28,10 +29,33 @@ public record InferenceRequest(String model, List<ChatMessage> messages,
                                List<String> stop, boolean stream, RequestEnvelope cocoon) {
     /** Validates the parameters with the same rules as {@link ChatRequest}. */
     public InferenceRequest {
-        Objects.requireNonNull(cocoon, "cocoon");
+        if (cocoon == null) {
+            throw new InvalidFieldException("cocoon", "is required");
+        }
         ChatRequest checked = new ChatRequest(model, messages, maxTokens, temperature, topP, topK, seed, stop);
         messages = checked.messages();
         stop = checked.stop();
+    }
+
+    /**
+     * The wire form, with the documented defaults for absent fields: {@code max_tokens} and {@code cocoon}
+     * are required; {@code temperature} and {@code top_p} default to 1, {@code top_k} to 0 (no cut),
+     * {@code stop} to none, {@code stream} to false, and {@code model} and {@code seed} to absent.
+     */
+    @JsonCreator
+    static InferenceRequest fromJson(@JsonProperty("model") String model,
+                                     @JsonProperty("messages") List<ChatMessage> messages,
+                                     @JsonProperty("max_tokens") Integer maxTokens,
+                                     @JsonProperty("temperature") Double temperature,
+                                     @JsonProperty("top_p") Double topP, @JsonProperty("top_k") Integer topK,
+                                     @JsonProperty("seed") Long seed, @JsonProperty("stop") List<String> stop,
+                                     @JsonProperty("stream") Boolean stream,
+                                     @JsonProperty("cocoon") RequestEnvelope cocoon) {
+        if (maxTokens == null) {
+            throw new InvalidFieldException("max_tokens", "is required");
+        }
+        return new InferenceRequest(model, messages, maxTokens, temperature == null ? 1.0 : temperature,
+                topP == null ? 1.0 : topP, topK == null ? 0 : topK, seed, stop, stream != null && stream, cocoon);
     }
 
     /** The wire form of a chat request. */

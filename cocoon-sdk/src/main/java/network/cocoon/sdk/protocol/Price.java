@@ -1,5 +1,7 @@
 package network.cocoon.sdk.protocol;
 
+import network.cocoon.sdk.chat.InvalidFieldException;
+
 /**
  * A worker's price in nanotons (1 TON = 10^9 nanotons) per 1,000 tokens.
  *
@@ -9,8 +11,11 @@ package network.cocoon.sdk.protocol;
 public record Price(long promptPer1k, long completionPer1k) {
     /** Validates that both prices are non-negative. */
     public Price {
-        if (promptPer1k < 0 || completionPer1k < 0) {
-            throw new IllegalArgumentException("prices must be non-negative");
+        if (promptPer1k < 0) {
+            throw new InvalidFieldException("promptPer1k", "must be at least 0");
+        }
+        if (completionPer1k < 0) {
+            throw new InvalidFieldException("completionPer1k", "must be at least 0");
         }
     }
 

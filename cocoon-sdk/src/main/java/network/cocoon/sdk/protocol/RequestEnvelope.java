@@ -1,7 +1,8 @@
 package network.cocoon.sdk.protocol;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.Objects;
+import java.util.regex.Pattern;
+import network.cocoon.sdk.chat.InvalidFieldException;
 
 /**
  * The {@code cocoon} part of a sealed request body: what the worker needs beyond the OpenAI parameters.
@@ -12,12 +13,18 @@ import java.util.Objects;
  */
 public record RequestEnvelope(@JsonProperty("request_id") String requestId, long timestamp,
                               @JsonProperty("max_price") Price maxPrice) {
+    private static final Pattern REQUEST_ID = Pattern.compile("[0-9a-f]{32}");
+
     /** Validates the request id's form. */
     public RequestEnvelope {
-        Objects.requireNonNull(requestId, "request_id");
-        Objects.requireNonNull(maxPrice, "max_price");
-        if (!requestId.matches("[0-9a-f]{32}")) {
-            throw new IllegalArgumentException("request_id must be 32 lowercase hex digits");
+        if (requestId == null) {
+            throw new InvalidFieldException("request_id", "is required");
+        }
+        if (maxPrice == null) {
+            throw new InvalidFieldException("max_price", "is required");
+        }
+        if (!REQUEST_ID.matcher(requestId).matches()) {
+            throw new InvalidFieldException("request_id", "must be 32 lowercase hex digits");
         }
     }
 }

@@ -124,52 +124,126 @@ final class BatchScheduler implements AutoCloseable {
             }
             return false;
         });
+        // A sequence whose cache cannot be made fails alone; the others go on.
+        running.removeIf(s -> {
+            if (s.cache != null) {
+                return false;
+            }
+            try {
+                s.cache = model.newCache(cacheCapacity(s));
+                return false;
+            } catch (RuntimeException e) {
+                fail(s, e);
+                return true;
+            }
+        });
         if (running.isEmpty()) {
             return;
         }
-        List<LlamaModel.Chunk> chunks = new ArrayList<>(running.size());
-        for (Sequence s : running) {
-            if (s.cache == null) {
-                s.cache = model.newCache(s.prompt.length + s.maxTokens);
-                chunks.add(new LlamaModel.Chunk(s.prompt, s.cache));
-            } else {
-                chunks.add(new LlamaModel.Chunk(new long[] {s.generated.get(s.generated.size() - 1)}, s.cache));
-            }
-        }
-        float[] logits;
-        int vocab;
-        try (NDManager scratch = model.manager().newSubManager()) {
-            NDArray out = model.forward(chunks, false, scratch);
-            vocab = (int) out.getShape().get(1);
-            logits = out.toFloatArray();
-        }
+        float[][] logits = forwardIsolated(running);
         Iterator<Sequence> it = running.iterator();
         int row = 0;
         while (it.hasNext()) {
             Sequence s = it.next();
-            long token = s.sampler.next(logits, row * vocab, vocab);
-            row++;
-            s.generated.add(token);
-            FinishReason reason = null;
-            if (endTokens.contains(token)) {
-                reason = FinishReason.STOP;
-            } else {
-                long[] ids = s.generated.stream().mapToLong(Long::longValue).toArray();
-                String released = s.text.update(tokenizer.decode(ids));
-                if (!released.isEmpty()) {
-                    s.events.add(new Event.Text(released));
-                }
-                if (s.text.stopped()) {
-                    reason = FinishReason.STOP;
-                } else if (s.generated.size() >= s.maxTokens || s.cache.length() >= s.cache.capacity()) {
-                    reason = FinishReason.LENGTH;
-                }
+            float[] own = logits[row++];
+            if (own == null) {
+                it.remove();
+                continue;
             }
-            if (reason != null) {
-                finishGeneration(s, reason);
+            try {
+                if (advance(s, own)) {
+                    it.remove();
+                }
+            } catch (RuntimeException e) {
+                fail(s, e);
                 it.remove();
             }
         }
+    }
+
+    /** Prompt plus the most tokens it may generate; the engine already capped that by the context. */
+    private static int cacheCapacity(Sequence s) {
+        return (int) Math.min((long) s.prompt.length + s.maxTokens, Integer.MAX_VALUE);
+    }
+
+    private static LlamaModel.Chunk chunkOf(Sequence s) {
+        return s.generated.isEmpty() ? new LlamaModel.Chunk(s.prompt, s.cache)
+                : new LlamaModel.Chunk(new long[] {s.generated.get(s.generated.size() - 1)}, s.cache);
+    }
+
+    /**
+     * One forward pass for the whole batch. If it fails, each sequence runs alone so that the one at fault
+     * fails by itself (its row is {@code null}) and the others still get their logits. Caches advance only
+     * after a pass completes, so a failed pass leaves them as they were.
+     */
+    private float[][] forwardIsolated(List<Sequence> batch) {
+        List<LlamaModel.Chunk> chunks = new ArrayList<>(batch.size());
+        for (Sequence s : batch) {
+            chunks.add(chunkOf(s));
+        }
+        try {
+            return forward(chunks);
+        } catch (RuntimeException batchFailure) {
+            if (batch.size() == 1) {
+                fail(batch.get(0), batchFailure);
+                return new float[1][];
+            }
+            LOG.log(System.Logger.Level.WARNING, "batched step failed ({0}); running its {1} sequences one by one",
+                    batchFailure.getClass().getName(), batch.size());
+            float[][] rows = new float[batch.size()][];
+            for (int i = 0; i < batch.size(); i++) {
+                try {
+                    rows[i] = forward(List.of(chunks.get(i)))[0];
+                } catch (RuntimeException e) {
+                    fail(batch.get(i), e);
+                }
+            }
+            return rows;
+        }
+    }
+
+    private float[][] forward(List<LlamaModel.Chunk> chunks) {
+        try (NDManager scratch = model.manager().newSubManager()) {
+            NDArray out = model.forward(chunks, false, scratch);
+            int vocab = (int) out.getShape().get(1);
+            float[] flat = out.toFloatArray();
+            float[][] rows = new float[chunks.size()][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = java.util.Arrays.copyOfRange(flat, i * vocab, (i + 1) * vocab);
+            }
+            return rows;
+        }
+    }
+
+    /** Samples the next token of one sequence; whether it has finished. */
+    private boolean advance(Sequence s, float[] logits) {
+        long token = s.sampler.next(logits, 0, logits.length);
+        s.generated.add(token);
+        FinishReason reason = null;
+        if (endTokens.contains(token)) {
+            reason = FinishReason.STOP;
+        } else {
+            long[] ids = s.generated.stream().mapToLong(Long::longValue).toArray();
+            String released = s.text.update(tokenizer.decode(ids));
+            if (!released.isEmpty()) {
+                s.events.add(new Event.Text(released));
+            }
+            if (s.text.stopped()) {
+                reason = FinishReason.STOP;
+            } else if (s.generated.size() >= s.maxTokens || s.cache.length() >= s.cache.capacity()) {
+                reason = FinishReason.LENGTH;
+            }
+        }
+        if (reason != null) {
+            finishGeneration(s, reason);
+            return true;
+        }
+        return false;
+    }
+
+    private void fail(Sequence s, RuntimeException error) {
+        LOG.log(System.Logger.Level.ERROR, "sequence failed: {0}", error.getClass().getName());
+        finish(s, new Event.Failed(error));
     }
 
     private void finishGeneration(Sequence s, FinishReason reason) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import network.cocoon.sdk.chat.ChatMessage;
+import network.cocoon.sdk.chat.InvalidFieldException;
 
 /** How a conversation becomes the prompt text a chat model was trained on. */
 public enum ChatTemplate {
@@ -51,15 +52,17 @@ public enum ChatTemplate {
      * Checks that messages cannot inject template syntax: roles are the three known ones, and no content
      * contains a special token of the template.
      *
-     * @throws IllegalArgumentException naming the problem (never the content)
+     * @throws InvalidFieldException naming the field and the rule (never the content)
      */
     public void validate(List<ChatMessage> messages) {
-        for (ChatMessage m : messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            ChatMessage m = messages.get(i);
             if (!ROLES.contains(m.role())) {
-                throw new IllegalArgumentException("unknown role '" + m.role() + "'");
+                throw new InvalidFieldException("messages[" + i + "].role", "must be system, user or assistant");
             }
             if (m.content().contains("<|")) {
-                throw new IllegalArgumentException("message content must not contain special-token syntax '<|'");
+                throw new InvalidFieldException("messages[" + i + "].content",
+                        "must not contain special-token syntax '<|'");
             }
         }
     }

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import network.cocoon.sdk.chat.InvalidFieldException;
 import network.cocoon.sdk.protocol.ModelInfo;
 import network.cocoon.worker.inference.checkpoint.Checkpoint;
 import network.cocoon.worker.inference.llama.LlamaConfig;
@@ -105,24 +106,40 @@ public final class DjlEngine implements InferenceEngine {
         return model;
     }
 
+    /** The scheduler, for tests in this package that drive sequences directly. */
+    BatchScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The tokenizer, for tests in this package. */
+    TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
     /** The chat template in use. */
     public ChatTemplate template() {
         return template;
     }
 
     /**
-     * @throws IllegalArgumentException if the messages are unacceptable or the prompt does not fit the context
+     * Generates at most {@code maxTokens}, capped by the context left after the prompt (the answer then ends
+     * with finish reason {@code length}).
+     *
+     * @throws InvalidFieldException if the messages are unacceptable or the prompt leaves no room in the
+     *     context for a single completion token
      */
     @Override
     public Generation generate(GenerationRequest request, TokenSink sink) throws InterruptedException {
         template.validate(request.messages());
         long[] prompt = tokenizer.encode(template.render(request.messages()));
-        if (prompt.length >= llama.maxContext()) {
-            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens does not fit the context of "
-                    + llama.maxContext());
+        int context = llama.maxContext();
+        if (prompt.length >= context) {
+            throw new InvalidFieldException("messages", "leave no room in the model's context of " + context
+                    + " tokens");
         }
+        int maxTokens = Math.min(request.maxTokens(), context - prompt.length);
         long seed = request.seed() != null ? request.seed() : seeds.nextLong();
-        var sequence = new BatchScheduler.Sequence(prompt, request.maxTokens(),
+        var sequence = new BatchScheduler.Sequence(prompt, maxTokens,
                 new Sampler(request.temperature(), request.topK(), request.topP(), seed),
                 new TextAssembler(request.stop()));
         scheduler.submit(sequence);

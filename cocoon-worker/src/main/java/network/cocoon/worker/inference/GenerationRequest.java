@@ -25,6 +25,9 @@ public record GenerationRequest(List<ChatMessage> messages, int maxTokens, doubl
         messages = List.copyOf(messages);
         stop = List.copyOf(stop);
         Objects.requireNonNull(cancelled);
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxTokens must be at least 1");
+        }
     }
 
     /** The generation parameters of a decrypted request. */

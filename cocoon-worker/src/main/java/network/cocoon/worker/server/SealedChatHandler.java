@@ -1,9 +1,8 @@
 package network.cocoon.worker.server;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.OutputStream;
 import network.cocoon.sdk.chat.ChatCompletion;
+import network.cocoon.sdk.chat.InvalidFieldException;
 import network.cocoon.sdk.chat.Usage;
 import network.cocoon.sdk.crypto.OpenedRequest;
 import network.cocoon.sdk.crypto.SealingException;
@@ -48,17 +47,17 @@ final class SealedChatHandler {
         this.replayGuard = new ReplayGuard(settings.clock(), settings.replayWindow(), settings.replayCapacity());
     }
 
-    void handle(HttpExchange exchange) throws IOException {
-        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    void handle(Exchange exchange) throws IOException {
+        String type = exchange.header("Content-Type");
         if (type == null || !type.trim().equalsIgnoreCase(REQUEST_TYPE)) {
-            HttpExchanges.sendError(exchange, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "content type must be " + REQUEST_TYPE);
+            refuse(exchange, ErrorCode.UNSUPPORTED_MEDIA_TYPE);
             return;
         }
-        byte[] message = HttpExchanges.readBounded(exchange, settings.maxMessageBytes());
+        byte[] message = exchange.readBounded(settings.maxMessageBytes());
         if (message == null) {
             // The rest of the body stays unread, so this connection cannot carry another request.
-            exchange.getResponseHeaders().set("Connection", "close");
-            HttpExchanges.sendError(exchange, ErrorCode.MESSAGE_TOO_LARGE,
+            exchange.setHeader("Connection", "close");
+            exchange.sendError(ErrorCode.MESSAGE_TOO_LARGE,
                     "sealed request larger than " + settings.maxMessageBytes() + " bytes");
             return;
         }
@@ -66,42 +65,43 @@ final class SealedChatHandler {
         try {
             opened = OpenedRequest.open(message, identity.keyConfig(), identity.hpkeKey());
         } catch (SealingException e) {
-            HttpExchanges.sendError(exchange, switch (e.reason()) {
+            refuse(exchange, switch (e.reason()) {
                 case UNKNOWN_KEY_ID -> ErrorCode.UNKNOWN_KEY_ID;
                 case UNSUPPORTED_SUITE -> ErrorCode.UNSUPPORTED_SUITE;
                 case DECRYPTION_FAILED -> ErrorCode.DECRYPTION_FAILED;
                 default -> ErrorCode.MALFORMED_MESSAGE;
-            }, e.getMessage());
+            });
             return;
         }
         InferenceRequest request;
         try {
             request = ProtocolJson.read(opened.body(), InferenceRequest.class);
-        } catch (IOException e) {
-            HttpExchanges.sendError(exchange, ErrorCode.INVALID_REQUEST, "request body is not a valid inference request");
+        } catch (IOException | RuntimeException e) {
+            exchange.sendError(ErrorCode.INVALID_REQUEST, InvalidRequests.describe(e));
             return;
         }
         String servedModel = attestation.model().id();
         if (request.model() != null && !request.model().equals(servedModel)) {
-            HttpExchanges.sendError(exchange, ErrorCode.MODEL_NOT_SERVED, "this worker serves " + servedModel);
+            // The served model's id is the worker's own (it is in the attestation), not request content.
+            exchange.sendError(ErrorCode.MODEL_NOT_SERVED, "this worker serves " + servedModel);
             return;
         }
         if (!attestation.price().isAtMost(request.cocoon().maxPrice())) {
-            HttpExchanges.sendError(exchange, ErrorCode.PRICE_NOT_ACCEPTED, "the attested price exceeds max_price");
+            refuse(exchange, ErrorCode.PRICE_NOT_ACCEPTED);
             return;
         }
         switch (replayGuard.admit(request.cocoon().requestId(), request.cocoon().timestamp())) {
             case STALE -> {
-                HttpExchanges.sendError(exchange, ErrorCode.STALE_TIMESTAMP, "timestamp outside the worker's "
+                exchange.sendError(ErrorCode.STALE_TIMESTAMP, "timestamp outside the worker's "
                         + settings.replayWindow().toSeconds() + " s window");
                 return;
             }
             case REPLAYED -> {
-                HttpExchanges.sendError(exchange, ErrorCode.REPLAYED_REQUEST, "request id already seen");
+                refuse(exchange, ErrorCode.REPLAYED_REQUEST);
                 return;
             }
             case FULL -> {
-                HttpExchanges.sendError(exchange, ErrorCode.BUSY, "too many requests in the replay window");
+                exchange.sendError(ErrorCode.BUSY, "too many requests in the replay window");
                 return;
             }
             case ACCEPTED -> {
@@ -115,61 +115,72 @@ final class SealedChatHandler {
         }
     }
 
-    private void single(HttpExchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request)
+    private static void refuse(Exchange exchange, ErrorCode code) throws IOException {
+        exchange.sendError(code, WorkerErrors.messageFor(code));
+    }
+
+    private void single(Exchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request)
             throws IOException {
         Generation generation;
         try {
             generation = engine.generate(GenerationRequest.of(request, () -> false), TokenSink.NONE);
         } catch (EngineBusyException e) {
-            HttpExchanges.sendError(exchange, ErrorCode.BUSY, e.getMessage());
+            refuse(exchange, ErrorCode.BUSY);
             return;
-        } catch (IllegalArgumentException e) {
-            HttpExchanges.sendError(exchange, ErrorCode.INVALID_REQUEST, e.getMessage());
+        } catch (InvalidFieldException e) {
+            exchange.sendError(ErrorCode.INVALID_REQUEST, InvalidRequests.describe(e));
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            HttpExchanges.sendError(exchange, ErrorCode.INTERNAL_ERROR, "worker shutting down");
+            exchange.sendError(ErrorCode.INTERNAL_ERROR, "worker shutting down");
             return;
         }
         ChatCompletion completion = completion(request, generation);
         byte[] plaintext = ProtocolJson.write(new SealedResponseBody(completion, sign(message, completion)));
-        HttpExchanges.send(exchange, 200, RESPONSE_TYPE, opened.sealResponse(plaintext));
+        exchange.send(200, RESPONSE_TYPE, opened.sealResponse(plaintext));
     }
 
-    private void stream(HttpExchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request)
+    private void stream(Exchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request)
             throws IOException {
         StreamWriter writer = new StreamWriter(exchange, opened.streamSealer());
         Generation generation;
         try {
             generation = engine.generate(GenerationRequest.of(request, writer::clientGone), writer);
         } catch (EngineBusyException e) {
-            if (!writer.started) {
-                HttpExchanges.sendError(exchange, ErrorCode.BUSY, e.getMessage());
-                return;
-            }
-            writer.finish(new StreamEvent.Failure(ErrorCode.BUSY.wireName(), e.getMessage()));
+            failStream(exchange, writer, ErrorCode.BUSY, WorkerErrors.messageFor(ErrorCode.BUSY));
             return;
-        } catch (IllegalArgumentException e) {
-            if (!writer.started) {
-                HttpExchanges.sendError(exchange, ErrorCode.INVALID_REQUEST, e.getMessage());
-                return;
-            }
-            writer.finish(new StreamEvent.Failure(ErrorCode.INVALID_REQUEST.wireName(), e.getMessage()));
+        } catch (InvalidFieldException e) {
+            failStream(exchange, writer, ErrorCode.INVALID_REQUEST, InvalidRequests.describe(e));
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            writer.finish(new StreamEvent.Failure(ErrorCode.INTERNAL_ERROR.wireName(), "worker shutting down"));
+            failStream(exchange, writer, ErrorCode.INTERNAL_ERROR, "worker shutting down");
             return;
         } catch (RuntimeException e) {
-            writer.finish(new StreamEvent.Failure(ErrorCode.INTERNAL_ERROR.wireName(), "generation failed"));
-            throw e;
+            if (!writer.started) {
+                throw e;
+            }
+            writer.finish(new StreamEvent.Failure(ErrorCode.INTERNAL_ERROR.wireName(),
+                    WorkerErrors.messageFor(ErrorCode.INTERNAL_ERROR)));
+            return;
         }
         if (writer.clientGone()) {
+            exchange.abort(new IOException("client went away"));
             return;
         }
         ChatCompletion completion = completion(request, generation);
         writer.finish(new StreamEvent.Final(completion.id(), completion.created(), completion.model(),
                 completion.finishReason(), completion.usage(), sign(message, completion)));
+    }
+
+    /** Before the first chunk a refusal is a plain error; after it, a sealed final error event. */
+    private static void failStream(Exchange exchange, StreamWriter writer, ErrorCode code, String message)
+            throws IOException {
+        if (!writer.started) {
+            exchange.sendError(code, message);
+        } else {
+            writer.finish(new StreamEvent.Failure(code.wireName(), message));
+        }
     }
 
     private ChatCompletion completion(InferenceRequest request, Generation generation) {
@@ -187,13 +198,12 @@ final class SealedChatHandler {
 
     /** Writes sealed chunks as text arrives; notices when the client has gone away. */
     private static final class StreamWriter implements TokenSink {
-        private final HttpExchange exchange;
+        private final Exchange exchange;
         private final StreamSealer sealer;
-        private OutputStream out;
         private boolean started;
         private volatile boolean gone;
 
-        StreamWriter(HttpExchange exchange, StreamSealer sealer) {
+        StreamWriter(Exchange exchange, StreamSealer sealer) {
             this.exchange = exchange;
             this.sealer = sealer;
         }
@@ -207,34 +217,34 @@ final class SealedChatHandler {
             if (text.isEmpty() || gone) {
                 return;
             }
-            write(sealer.sealChunk(ProtocolJson.write(new StreamEvent.Delta(text))));
+            byte[] frame = sealer.sealChunk(ProtocolJson.write(new StreamEvent.Delta(text)));
+            try {
+                exchange.write(begin(frame));
+            } catch (IOException e) {
+                gone = true;
+            }
         }
 
         void finish(StreamEvent event) throws IOException {
             if (gone) {
+                exchange.abort(new IOException("client went away"));
                 return;
             }
-            write(sealer.sealFinal(ProtocolJson.write(event)));
-            if (out != null) {
-                out.close();
-            }
+            exchange.end(begin(sealer.sealFinal(ProtocolJson.write(event))));
         }
 
-        private void write(byte[] frame) {
-            try {
-                if (!started) {
-                    started = true;
-                    exchange.getResponseHeaders().set("Content-Type", STREAM_TYPE);
-                    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-                    exchange.sendResponseHeaders(200, 0);
-                    out = exchange.getResponseBody();
-                    out.write(sealer.responseNonce());
-                }
-                out.write(frame);
-                out.flush();
-            } catch (IOException e) {
-                gone = true;
+        /** The first write carries the response nonce before its frame. */
+        private byte[] begin(byte[] frame) {
+            if (started) {
+                return frame;
             }
+            started = true;
+            exchange.startStream(STREAM_TYPE);
+            byte[] nonce = sealer.responseNonce();
+            byte[] out = new byte[nonce.length + frame.length];
+            System.arraycopy(nonce, 0, out, 0, nonce.length);
+            System.arraycopy(frame, 0, out, nonce.length, frame.length);
+            return out;
         }
     }
 }

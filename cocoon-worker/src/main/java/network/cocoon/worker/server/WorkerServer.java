@@ -1,134 +1,220 @@
 package network.cocoon.worker.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.URI;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 import network.cocoon.sdk.protocol.ErrorCode;
 import network.cocoon.worker.identity.AttestationService;
 import network.cocoon.worker.identity.WorkerIdentity;
 import network.cocoon.worker.inference.InferenceEngine;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The worker's HTTP API: {@code GET /healthz}, {@code GET /v1/attestation[?nonce=hex]} and
- * {@code POST /v1/sealed}. One virtual thread per exchange; a bad request never affects the others.
+ * {@code POST /v1/sealed}, on Jetty. Each exchange runs on its own virtual thread; a bad request never
+ * affects the others. Connections are capped, and slow ones are closed by {@link RequestDeadlines}.
  */
 public final class WorkerServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WorkerServer.class.getName());
+    private static final Pattern NONCE_QUERY =
+            Pattern.compile("nonce=([0-9a-fA-F]{2}){1," + AttestationService.MAX_NONCE_BYTES + "}");
 
-    static {
-        // Streamed answers are many small writes: with Nagle's algorithm each waits for the client's delayed
-        // ACK. The JDK server reads this once, when its first instance is made.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    private final Server server;
+    private final ServerConnector connector;
+    private final RequestDeadlines deadlines;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-
-    private WorkerServer(HttpServer server, ExecutorService executor) {
+    private WorkerServer(Server server, ServerConnector connector, RequestDeadlines deadlines) {
         this.server = server;
-        this.executor = executor;
+        this.connector = connector;
+        this.deadlines = deadlines;
     }
 
     /** Starts serving; the engine and identity stay owned by the caller. */
     public static WorkerServer start(ServerSettings settings, WorkerIdentity identity, AttestationService attestation,
                                      InferenceEngine engine) throws IOException {
-        HttpServer server = HttpServer.create(settings.address(), 128);
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        server.setExecutor(executor);
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("cocoon-http");
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        Server server = new Server(threads);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(settings.maxHeaderBytes());
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(settings.address().getAddress().getHostAddress());
+        connector.setPort(settings.address().getPort());
+        connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        // Streamed answers are many small writes: with Nagle's algorithm each waits for a delayed ACK.
+        connector.setAcceptedTcpNoDelay(true);
+        RequestDeadlines deadlines = new RequestDeadlines(settings.requestHeadTimeout().toMillis(),
+                settings.requestBodyTimeout().toMillis());
+        connector.addEventListener(deadlines);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
+        server.setErrorHandler(new ProtocolErrorHandler());
+        server.setStopTimeout(1_000);
+
         var sealed = new SealedChatHandler(settings, identity, attestation, engine);
-        server.createContext("/", exchange -> guarded(exchange, () -> route(exchange, attestation, sealed)));
-        server.start();
-        LOG.log(System.Logger.Level.INFO, "worker listening on {0}, model {1}", server.getAddress(),
-                attestation.model().id());
-        return new WorkerServer(server, executor);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                Connection connection = request.getConnectionMetaData().getConnection();
+                deadlines.readingBody(connection);
+                var exchange = new Exchange(request, response, callback,
+                        () -> deadlines.processing(connection), () -> deadlines.awaitingHead(connection));
+                guarded(exchange, () -> route(exchange, attestation, sealed));
+                return true;
+            }
+        });
+        try {
+            server.start();
+        } catch (Exception e) {
+            deadlines.close();
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // Nothing more to release.
+            }
+            throw e instanceof IOException io ? io : new IOException("cannot start the HTTP server", e);
+        }
+        LOG.log(System.Logger.Level.INFO, "worker listening on {0}:{1,number,#}, model {2}",
+                connector.getHost(), connector.getLocalPort(), attestation.model().id());
+        return new WorkerServer(server, connector, deadlines);
     }
 
     /** The loopback or bound address as a base URI. */
     public URI endpoint() {
-        var address = server.getAddress();
-        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
-        return URI.create("http://" + host + ":" + address.getPort());
+        String host = connector.getHost();
+        if (host == null || host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + connector.getLocalPort());
+    }
+
+    /** Connections open now, for tests and metrics. */
+    public int openConnections() {
+        return deadlines.openConnections();
     }
 
     /** Stops accepting and waits up to a second for exchanges in flight. */
     @Override
     public void close() {
-        server.stop(1);
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (java.util.concurrent.TimeoutException e) {
+            // Connections still open after the stop timeout were cut: the documented behaviour of close().
+            LOG.log(System.Logger.Level.DEBUG, "HTTP server stopped with connections still open");
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "HTTP server did not stop cleanly: {0}", e.getClass().getName());
+        } finally {
+            deadlines.close();
+        }
     }
 
-    private static void route(HttpExchange exchange, AttestationService attestation, SealedChatHandler sealed)
+    private static void route(Exchange exchange, AttestationService attestation, SealedChatHandler sealed)
             throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        String method = exchange.getRequestMethod();
-        switch (path) {
+        switch (exchange.path()) {
             case "/healthz" -> {
-                if (requireMethod(exchange, method, "GET")) {
-                    HttpExchanges.sendJson(exchange, 200, Map.of("status", "ok"));
+                if (requireMethod(exchange, "GET")) {
+                    exchange.processing();
+                    exchange.sendJson(200, Map.of("status", "ok"));
                 }
             }
             case "/v1/attestation" -> {
-                if (requireMethod(exchange, method, "GET")) {
+                if (requireMethod(exchange, "GET")) {
+                    exchange.processing();
                     serveAttestation(exchange, attestation);
                 }
             }
             case "/v1/sealed" -> {
-                if (requireMethod(exchange, method, "POST")) {
+                if (requireMethod(exchange, "POST")) {
                     sealed.handle(exchange);
                 }
             }
-            default -> HttpExchanges.sendError(exchange, ErrorCode.NOT_FOUND, "no such path");
+            default -> exchange.sendError(ErrorCode.NOT_FOUND, WorkerErrors.messageFor(ErrorCode.NOT_FOUND));
         }
     }
 
-    private static void serveAttestation(HttpExchange exchange, AttestationService attestation) throws IOException {
+    private static void serveAttestation(Exchange exchange, AttestationService attestation) throws IOException {
         byte[] nonce = new byte[0];
-        String query = exchange.getRequestURI().getRawQuery();
+        String query = exchange.query();
         if (query != null && !query.isEmpty()) {
-            if (!query.matches("nonce=([0-9a-fA-F]{2}){1," + AttestationService.MAX_NONCE_BYTES + "}")) {
-                HttpExchanges.sendError(exchange, ErrorCode.MALFORMED_MESSAGE,
-                        "query must be nonce=<hex, at most " + AttestationService.MAX_NONCE_BYTES + " bytes>");
+            if (!NONCE_QUERY.matcher(query).matches()) {
+                exchange.sendError(ErrorCode.MALFORMED_MESSAGE,
+                        "query must be nonce=<hex, 1 to " + AttestationService.MAX_NONCE_BYTES + " bytes>");
                 return;
             }
-            nonce = HexFormat.of().parseHex(query.substring("nonce=".length()).toLowerCase(java.util.Locale.ROOT));
+            nonce = HexFormat.of().parseHex(query.substring("nonce=".length()).toLowerCase(Locale.ROOT));
         }
-        HttpExchanges.sendJson(exchange, 200, attestation.issue(nonce));
+        exchange.sendJson(200, attestation.issue(nonce));
     }
 
-    private static boolean requireMethod(HttpExchange exchange, String method, String allowed) throws IOException {
-        if (method.equals(allowed)) {
+    private static boolean requireMethod(Exchange exchange, String allowed) throws IOException {
+        if (exchange.method().equals(allowed)) {
             return true;
         }
-        exchange.getResponseHeaders().set("Allow", allowed);
-        HttpExchanges.sendError(exchange, ErrorCode.METHOD_NOT_ALLOWED, "use " + allowed);
+        exchange.setHeader("Allow", allowed);
+        exchange.sendError(ErrorCode.METHOD_NOT_ALLOWED, "use " + allowed);
         return false;
     }
 
-    /** Runs a handler so that no failure escapes to the server thread, and never logs request content. */
-    private static void guarded(HttpExchange exchange, IoAction action) {
-        try (exchange) {
+    /**
+     * Runs a handler so that every exchange ends in exactly one answer or a closed connection, no failure
+     * escapes to the server, and nothing of the request is logged or sent back.
+     */
+    static void guarded(Exchange exchange, IoAction action) {
+        try {
             action.run();
+        } catch (Exchange.BadFramingException e) {
+            answerIfPossible(exchange, ErrorCode.BAD_HTTP, true, e);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "client connection failed: {0}", e.getClass().getSimpleName());
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "handler failed: " + e.getClass().getName());
-            try {
-                HttpExchanges.sendError(exchange, ErrorCode.INTERNAL_ERROR, "internal error");
-            } catch (IOException | RuntimeException ignored) {
-                // Headers were already sent; closing the exchange is all that is left.
+            exchange.abort(e);
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "handler failed: {0}", e.getClass().getName());
+            answerIfPossible(exchange, ErrorCode.INTERNAL_ERROR, false, e);
+        } finally {
+            if (!exchange.completed()) {
+                exchange.abort(new IllegalStateException("handler ended without a response"));
             }
+        }
+    }
+
+    private static void answerIfPossible(Exchange exchange, ErrorCode code, boolean close, Throwable cause) {
+        if (exchange.completed() || exchange.committed()) {
+            // Part of an answer is out: all that is left is to end the connection.
+            exchange.abort(cause);
+            return;
+        }
+        try {
+            if (close) {
+                exchange.setHeader("Connection", "close");
+            }
+            exchange.sendError(code, WorkerErrors.messageFor(code));
+        } catch (IOException | RuntimeException e) {
+            exchange.abort(cause);
         }
     }
 
     @FunctionalInterface
-    private interface IoAction {
+    interface IoAction {
         void run() throws IOException;
     }
 }

@@ -19,6 +19,7 @@ import network.cocoon.sdk.chat.ChatRequest;
 import network.cocoon.worker.inference.checkpoint.Checkpoint;
 import network.cocoon.worker.inference.checkpoint.Safetensors;
 import network.cocoon.worker.testing.LocalWorker;
+import network.cocoon.worker.testing.SharedEngine;
 import network.cocoon.worker.training.AdditionTask;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -179,20 +180,4 @@ class SmallModelTest {
         }
     }
 
-    /** Lets several workers in one test share the loaded engine without closing it. */
-    record SharedEngine(DjlEngine delegate) implements InferenceEngine {
-        @Override
-        public network.cocoon.sdk.protocol.ModelInfo model() {
-            return delegate.model();
-        }
-
-        @Override
-        public Generation generate(GenerationRequest request, TokenSink sink) throws InterruptedException {
-            return delegate.generate(request, sink);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 }
