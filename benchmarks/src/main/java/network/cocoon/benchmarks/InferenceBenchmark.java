@@ -27,6 +27,7 @@ import network.cocoon.worker.inference.GenerationRequest;
 import network.cocoon.worker.inference.TokenSink;
 import network.cocoon.worker.inference.checkpoint.Checkpoint;
 import network.cocoon.worker.inference.llama.KvCache;
+import network.cocoon.worker.inference.llama.HiddenActivation;
 import network.cocoon.worker.inference.llama.LlamaConfig;
 import network.cocoon.worker.inference.llama.LlamaModel;
 import network.cocoon.worker.server.ServerSettings;
@@ -71,8 +72,8 @@ public final class InferenceBenchmark {
             throughput("cocoon-add-tiny", model, 24, 32, bandwidth);
         }
         if (!skipLarge) {
-            LlamaConfig smol = new LlamaConfig(576, 30, 9, 3, 64, 1536, 49152, 1e-5, 10_000, null, 2048, true, false,
-                    List.of(0L), null);
+            LlamaConfig smol = new LlamaConfig(576, 30, 9, 3, 64, 1536, 49152, 1e-5, 10_000, null, 2048, true,
+                    LlamaConfig.Biases.NONE, HiddenActivation.SILU, List.of(0L), null);
             try (LlamaModel model = LlamaModel.create(smol, SmallModelTrainer.initialWeights(smol, new Random(7)), dev, 512)) {
                 throughput("SmolLM-135M shape (random weights)", model, 128, 32, bandwidth);
             }

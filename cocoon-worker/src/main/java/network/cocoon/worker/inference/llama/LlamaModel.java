@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +17,7 @@ import network.cocoon.worker.inference.checkpoint.Safetensors;
 
 /**
  * The Llama decoder in NDArray operations, written once for inference and training: token embeddings,
- * RMSNorm, rotary position embeddings, grouped-query attention (with a KV cache when decoding), SwiGLU MLP
+ * RMSNorm, rotary position embeddings, grouped-query attention (with a KV cache when decoding), a gated MLP
  * and the LM head. Weights keep the Hugging Face names and layouts.
  *
  * <p>Thread confinement: one thread runs forward passes at a time (the engine's scheduler).
@@ -51,10 +50,17 @@ public final class LlamaModel implements AutoCloseable {
      */
     public static LlamaModel create(LlamaConfig config, Map<String, Safetensors.Tensor> tensors, Device device,
                                     int maxContext) throws IOException {
+        Map<String, long[]> expected = expectedShapes(config);
+        for (String name : tensors.keySet()) {
+            // Old checkpoints store the rotary frequencies as a buffer; they are recomputed from the config.
+            if (!expected.containsKey(name) && !name.endsWith(".rotary_emb.inv_freq")) {
+                throw new IOException("checkpoint has tensor " + name + ", which this configuration does not use");
+            }
+        }
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
-            for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+            for (Map.Entry<String, long[]> e : expected.entrySet()) {
                 Safetensors.Tensor t = tensors.get(e.getKey());
                 if (t == null) {
                     throw new IOException("checkpoint lacks tensor " + e.getKey());
@@ -85,16 +91,25 @@ public final class LlamaModel implements AutoCloseable {
             shapes.put(p + "self_attn.q_proj.weight", new long[] {q, h});
             shapes.put(p + "self_attn.k_proj.weight", new long[] {kv, h});
             shapes.put(p + "self_attn.v_proj.weight", new long[] {kv, h});
-            if (c.attentionBias()) {
+            if (c.biases().qkv()) {
                 shapes.put(p + "self_attn.q_proj.bias", new long[] {q});
                 shapes.put(p + "self_attn.k_proj.bias", new long[] {kv});
                 shapes.put(p + "self_attn.v_proj.bias", new long[] {kv});
             }
             shapes.put(p + "self_attn.o_proj.weight", new long[] {h, q});
+            if (c.biases().output()) {
+                shapes.put(p + "self_attn.o_proj.bias", new long[] {h});
+            }
             shapes.put(p + "post_attention_layernorm.weight", new long[] {h});
-            shapes.put(p + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), h});
-            shapes.put(p + "mlp.up_proj.weight", new long[] {c.intermediateSize(), h});
-            shapes.put(p + "mlp.down_proj.weight", new long[] {h, c.intermediateSize()});
+            long m = c.intermediateSize();
+            shapes.put(p + "mlp.gate_proj.weight", new long[] {m, h});
+            shapes.put(p + "mlp.up_proj.weight", new long[] {m, h});
+            shapes.put(p + "mlp.down_proj.weight", new long[] {h, m});
+            if (c.biases().mlp()) {
+                shapes.put(p + "mlp.gate_proj.bias", new long[] {m});
+                shapes.put(p + "mlp.up_proj.bias", new long[] {m});
+                shapes.put(p + "mlp.down_proj.bias", new long[] {h});
+            }
         }
         shapes.put("model.norm.weight", new long[] {h});
         if (!c.tieWordEmbeddings()) {
@@ -296,7 +311,7 @@ public final class LlamaModel implements AutoCloseable {
     private NDArray mlp(NDArray h, String prefix) {
         NDArray gate = linear(h, prefix + "mlp.gate_proj");
         NDArray up = linear(h, prefix + "mlp.up_proj");
-        return linear(gate.mul(Activation.sigmoid(gate)).mul(up), prefix + "mlp.down_proj");
+        return linear(config.activation().apply(gate).mul(up), prefix + "mlp.down_proj");
     }
 
     private NDArray linear(NDArray x, String name) {

@@ -25,10 +25,15 @@ class LlamaModelTest {
     static List<LlamaConfig> configs() {
         return List.of(
                 // GQA 6/2, tied embeddings: the shape of Cocoon's small model.
-                new LlamaConfig(96, 3, 6, 2, 16, 256, 48, 1e-5, 10_000, null, 64, true, false, List.of(1L), null),
+                new LlamaConfig(96, 3, 6, 2, 16, 256, 48, 1e-5, 10_000, null, 64, true, LlamaConfig.Biases.NONE,
+                        HiddenActivation.SILU, List.of(1L), null),
                 // Qwen2-like: q/k/v biases, untied head, Llama 3 rope scaling, 4/1 heads.
                 new LlamaConfig(64, 2, 4, 1, 16, 128, 50, 1e-6, 500_000,
-                        new LlamaConfig.RopeScaling("llama3", 8, 1, 4, 32), 128, false, true, List.of(2L), null));
+                        new LlamaConfig.RopeScaling("llama3", 8, 1, 4, 32), 128, false, LlamaConfig.Biases.QWEN2,
+                        HiddenActivation.GELU_TANH, List.of(2L), null),
+                // Llama with every bias (attention_bias and mlp_bias) and exact GELU.
+                new LlamaConfig(64, 2, 4, 2, 16, 96, 40, 1e-5, 10_000, new LlamaConfig.RopeScaling("linear", 2, 1, 1, 0),
+                        64, true, new LlamaConfig.Biases(true, true, true), HiddenActivation.GELU, List.of(2L), null));
     }
 
     static Map<String, Safetensors.Tensor> randomWeights(LlamaConfig config, long seed) {
