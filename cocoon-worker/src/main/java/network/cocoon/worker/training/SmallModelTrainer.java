@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
@@ -23,6 +24,7 @@ import network.cocoon.worker.inference.TextTokenizer;
 import network.cocoon.worker.inference.checkpoint.Checkpoint;
 import network.cocoon.worker.inference.checkpoint.Safetensors;
 import network.cocoon.worker.inference.llama.KvCache;
+import network.cocoon.worker.inference.llama.HiddenActivation;
 import network.cocoon.worker.inference.llama.LlamaConfig;
 import network.cocoon.worker.inference.llama.LlamaModel;
 
@@ -49,7 +51,7 @@ public final class SmallModelTrainer {
     /** The small model's architecture: GQA with 6 query and 2 key/value heads, so every path runs. */
     public static LlamaConfig smallConfig() {
         return new LlamaConfig(96, 3, 6, 2, 16, 256, CharTokenizerJson.vocabularySize(), 1e-5, 10_000, null, 64,
-                true, false, List.of(1L), "chatml");
+                true, LlamaConfig.Biases.NONE, HiddenActivation.SILU, List.of(1L), "chatml");
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,13 +74,29 @@ public final class SmallModelTrainer {
                      config.maxPositions())) {
             SmallModelTrainer trainer = new SmallModelTrainer(config, tokenizer, seed);
             long start = System.nanoTime();
-            trainer.train(model, steps, batch, lr);
+            trainer.trainDeterministically(model, steps, batch, lr);
             double minutes = (System.nanoTime() - start) / 6e10;
             double accuracy = trainer.heldOutAccuracy(model);
             System.out.printf("trained %d steps in %.1f min; held-out accuracy %.1f%%%n", steps, minutes,
                     accuracy * 100);
             Checkpoint.write(out, config, tokenizerJson, model.toTensors(), Safetensors.DType.F32, 1);
             System.out.println("wrote " + out + " digest " + new Checkpoint(out).digest());
+        }
+    }
+
+    /**
+     * Trains with PyTorch pinned to one intra-op thread, then restores the thread count. With several threads a
+     * reduction's partial sums are added in an order that depends on how work was split, so the same seed gave
+     * weights differing in the last bit under load; with one thread every run adds in the same order and the
+     * result is bit-for-bit the same for a seed.
+     */
+    void trainDeterministically(LlamaModel model, int steps, int batch, float lr) {
+        int threads = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+        try {
+            train(model, steps, batch, lr);
+        } finally {
+            JniUtils.setNumThreads(threads);
         }
     }
 
