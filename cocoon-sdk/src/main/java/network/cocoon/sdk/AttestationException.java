@@ -22,6 +22,8 @@ public final class AttestationException extends CocoonException {
         REPORT_DATA_MISMATCH,
         /** The TD runs in debug mode, which the policy does not allow. */
         DEBUG_NOT_ALLOWED,
+        /** The TD is bound to service TDs (TDX 1.5 MRSERVICETD) that the policy does not allow. */
+        SERVICE_TD_NOT_ALLOWED,
         /** The platform's TCB status is not one the policy accepts. */
         TCB_STATUS_NOT_ACCEPTED,
         /** The collateral needed to verify the evidence could not be obtained. */
@@ -57,12 +59,18 @@ public final class AttestationException extends CocoonException {
 
     /** An attestation failure for the given reason, with its cause. */
     public AttestationException(Reason reason, String message, Throwable cause) {
-        super(reason + ": " + message, cause);
+        super(message, cause);
         this.reason = reason;
     }
 
     /** The check that failed. */
     public Reason reason() {
         return reason;
+    }
+
+    /** The class, the reason and the message, each once: {@code AttestationException[...]: ...}. */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + reason + "]: " + getMessage();
     }
 }

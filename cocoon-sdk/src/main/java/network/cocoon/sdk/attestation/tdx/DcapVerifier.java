@@ -35,7 +35,8 @@ import network.cocoon.sdk.attestation.tdx.TdxVerificationException.Reason;
  * <p>Checks, in order:
  * <ol>
  *   <li>collateral validity at the verification time;</li>
- *   <li>the root CRL and PCK CRL signatures and times;</li>
+ *   <li>the root CRL and PCK CRL signatures and times, and the PCK CRL's issuer chain (to the pinned root,
+ *       ending in the PCK certificate's CA);</li>
  *   <li>the PCK chain to the pinned root, with revocation;</li>
  *   <li>the TCB info and QE identity signing chains and signatures;</li>
  *   <li>the QE report signature by the PCK key, and its report data binding the attestation key;</li>
@@ -97,7 +98,14 @@ public final class DcapVerifier {
         validatePath(pckChain, now, Reason.PCK_CHAIN_INVALID);
         X509Certificate pck = pckChain.get(0);
         X509Certificate pckCa = pckChain.get(1);
-        X509CRL pckCrl = crl(collateral.pckCrl(), pckCa, "PCK CRL", now);
+        // As Intel's QVL: the PCK CRL's own issuer chain leads to the pinned root, is not revoked, and its leaf
+        // is the CA that issued this PCK certificate, so the CRL is the one that would list it.
+        X509Certificate crlIssuer = signer(collateral.pckCrlIssuerChain(), rootCrl, now, Reason.CRL_INVALID);
+        if (!Arrays.equals(encoded(crlIssuer), encoded(pckCa))) {
+            throw new TdxVerificationException(Reason.CRL_INVALID,
+                    "the PCK CRL issuer chain does not end in the CA that issued the PCK certificate");
+        }
+        X509CRL pckCrl = crl(collateral.pckCrl(), crlIssuer, "PCK CRL", now);
         notRevoked(rootCrl, pckCa, "PCK CA");
         notRevoked(pckCrl, pck, "PCK certificate");
 
@@ -339,6 +347,14 @@ public final class DcapVerifier {
         validatePath(chain, now, reason);
         notRevoked(rootCrl, chain.get(0), "collateral signing certificate");
         return chain.get(0);
+    }
+
+    private static byte[] encoded(X509Certificate certificate) throws TdxVerificationException {
+        try {
+            return certificate.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new TdxVerificationException(Reason.MALFORMED_COLLATERAL, "certificate cannot be encoded", e);
+        }
     }
 
     private static List<X509Certificate> chain(String pem, String what) throws TdxVerificationException {

@@ -19,8 +19,9 @@ import network.cocoon.sdk.protocol.AttestationDocument;
 
 /**
  * The {@code tdx} platform: the document's evidence is an Intel TDX quote. Verified with {@link DcapVerifier},
- * then held to a policy: its REPORTDATA must be the document's report data, the TD must not be in debug mode
- * (unless allowed), its TCB status must be accepted, and its measurements must be those of an allowed image.
+ * then held to a policy, in this order: the TD must not be in debug mode (unless allowed), its REPORTDATA must be
+ * the document's report data, it must bind no service TD (unless that MRSERVICETD is allowed), its TCB status
+ * must be accepted, and its measurements must be those of an allowed image.
  * Build one with {@link #builder()} and add it with {@code AttestationPolicy.Builder.platform}.
  */
 public final class TdxPlatformVerifier implements PlatformVerifier {
@@ -32,6 +33,7 @@ public final class TdxPlatformVerifier implements PlatformVerifier {
     private final List<TdxMeasurements> images;
     private final Set<TcbStatus> acceptedStatuses;
     private final boolean allowDebug;
+    private final List<byte[]> serviceTds;
 
     private TdxPlatformVerifier(Builder b) {
         this.dcap = b.dcap;
@@ -39,6 +41,7 @@ public final class TdxPlatformVerifier implements PlatformVerifier {
         this.images = List.copyOf(b.images);
         this.acceptedStatuses = Set.copyOf(b.acceptedStatuses);
         this.allowDebug = b.allowDebug;
+        this.serviceTds = b.serviceTds.stream().map(byte[]::clone).toList();
     }
 
     /** A builder: an image and a collateral source are required. */
@@ -67,12 +70,18 @@ public final class TdxPlatformVerifier implements PlatformVerifier {
             throw new AttestationException(Reason.EVIDENCE_INVALID, "TDX quote: " + e.getMessage(), e);
         }
         TdxQuote.TdReport report = verdict.report();
+        // DEBUG first: a debug TD is the more important fact, whatever else is wrong with the quote.
+        if (report.debug() && !allowDebug) {
+            throw new AttestationException(Reason.DEBUG_NOT_ALLOWED, "the TD runs with the DEBUG attribute");
+        }
         if (!MessageDigest.isEqual(report.reportData(), document.reportData())) {
             throw new AttestationException(Reason.REPORT_DATA_MISMATCH,
                     "the quote's REPORTDATA is not this document's report data");
         }
-        if (report.debug() && !allowDebug) {
-            throw new AttestationException(Reason.DEBUG_NOT_ALLOWED, "the TD runs with the DEBUG attribute");
+        if (report.hasServiceTdBinding()
+                && serviceTds.stream().noneMatch(allowed -> MessageDigest.isEqual(allowed, report.mrServiceTd()))) {
+            throw new AttestationException(Reason.SERVICE_TD_NOT_ALLOWED, "MRSERVICETD "
+                    + HexFormat.of().formatHex(report.mrServiceTd()) + " binds service TDs the policy does not allow");
         }
         if (!acceptedStatuses.contains(verdict.status())) {
             throw new AttestationException(Reason.TCB_STATUS_NOT_ACCEPTED, "TCB status " + verdict.status()
@@ -88,6 +97,9 @@ public final class TdxPlatformVerifier implements PlatformVerifier {
         for (int i = 0; i < 4; i++) {
             claims.put("rtmr" + i, hex.formatHex(report.rtmrs().get(i)));
         }
+        if (report.mrServiceTd().length > 0) {
+            claims.put("mrServiceTd", hex.formatHex(report.mrServiceTd()));
+        }
         claims.put("tcbStatus", verdict.status().intelName());
         claims.put("advisoryIds", String.join(",", verdict.advisoryIds()));
         return new PlatformClaims(PLATFORM, true, claims);
@@ -100,8 +112,24 @@ public final class TdxPlatformVerifier implements PlatformVerifier {
         private final List<TdxMeasurements> images = new ArrayList<>();
         private final Set<TcbStatus> acceptedStatuses = EnumSet.of(TcbStatus.UP_TO_DATE);
         private boolean allowDebug;
+        private final List<byte[]> serviceTds = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Accepts TD 1.5 quotes whose MRSERVICETD is this value: the TD is bound to service TDs (for example a
+         * migration TD) with that measurement, which can act on the TD's state. By default only quotes with no
+         * service-TD binding (MRSERVICETD zero, or a TD 1.0 body) are accepted.
+         *
+         * @param mrServiceTd the 48-byte MRSERVICETD
+         */
+        public Builder allowServiceTd(byte[] mrServiceTd) {
+            if (mrServiceTd.length != 48) {
+                throw new IllegalArgumentException("MRSERVICETD is 48 bytes");
+            }
+            serviceTds.add(mrServiceTd.clone());
+            return this;
         }
 
         /** Allows a worker image; at least one is required. */

@@ -63,14 +63,27 @@ public final class TdxQuote {
      * @param mrOwnerConfig owner configuration
      * @param rtmrs runtime measurement registers 0-3
      * @param reportData the 64 bytes the TD bound into the quote
+     * @param teeTcbSvn2 TD 1.5 bodies: the TDX module's second TCB SVN (16 bytes); empty for a TD 1.0 body
+     * @param mrServiceTd TD 1.5 bodies: the measurement of the service TDs bound to this TD (48 bytes, zero when
+     *     none is bound); empty for a TD 1.0 body
      */
     public record TdReport(byte[] teeTcbSvn, byte[] mrSeam, byte[] mrSignerSeam, byte[] seamAttributes,
                            byte[] tdAttributes, byte[] xfam, byte[] mrTd,
                            byte[] mrConfigId, byte[] mrOwner, byte[] mrOwnerConfig, List<byte[]> rtmrs,
-                           byte[] reportData) {
+                           byte[] reportData, byte[] teeTcbSvn2, byte[] mrServiceTd) {
         /** Whether the TD runs in debug mode (its memory is readable by the host). */
         public boolean debug() {
             return (tdAttributes[0] & 1) != 0;
+        }
+
+        /** Whether service TDs are bound to this TD (a TD 1.5 body with a non-zero MRSERVICETD). */
+        public boolean hasServiceTdBinding() {
+            for (byte b : mrServiceTd) {
+                if (b != 0) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -112,7 +125,7 @@ public final class TdxQuote {
                 }
             }
             int bodyStart = in.position();
-            TdReport report = readReport(in);
+            TdReport report = readReport(in, bodyLength == TD15_BODY_LENGTH);
             in.position(bodyStart + bodyLength);
             byte[] signedData = Arrays.copyOfRange(quote, 0, in.position());
 
@@ -140,12 +153,8 @@ public final class TdxQuote {
             if (!pem.strip().endsWith("-----END CERTIFICATE-----")) {
                 throw new TdxVerificationException(Reason.MALFORMED_QUOTE, "PCK chain has data after its last certificate");
             }
-            // Bytes past the signature data are not signed: accept only zero padding.
-            while (in.hasRemaining()) {
-                if (in.get() != 0) {
-                    throw new TdxVerificationException(Reason.MALFORMED_QUOTE, "data after the signature");
-                }
-            }
+            // Bytes past the declared signature data are covered by no signature and nothing is read from them:
+            // they are ignored, as Intel's QVL and other verifiers do (quote buffers are often padded).
             return new TdxQuote(version, signedData, report, signature, attestationKey, qeReport, qeReportSignature,
                     qeAuthData, pem);
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
@@ -153,7 +162,7 @@ public final class TdxQuote {
         }
     }
 
-    private static TdReport readReport(ByteBuffer in) {
+    private static TdReport readReport(ByteBuffer in, boolean td15) {
         byte[] teeTcbSvn = take(in, 16);
         byte[] mrSeam = take(in, 48);
         byte[] mrSignerSeam = take(in, 48);
@@ -166,8 +175,10 @@ public final class TdxQuote {
         byte[] mrOwnerConfig = take(in, 48);
         List<byte[]> rtmrs = List.of(take(in, 48), take(in, 48), take(in, 48), take(in, 48));
         byte[] reportData = take(in, 64);
+        byte[] teeTcbSvn2 = td15 ? take(in, 16) : new byte[0];
+        byte[] mrServiceTd = td15 ? take(in, 48) : new byte[0];
         return new TdReport(teeTcbSvn, mrSeam, mrSignerSeam, seamAttributes, tdAttributes, xfam, mrTd, mrConfigId,
-                mrOwner, mrOwnerConfig, rtmrs, reportData);
+                mrOwner, mrOwnerConfig, rtmrs, reportData, teeTcbSvn2, mrServiceTd);
     }
 
     private static byte[] take(ByteBuffer in, int length) {

@@ -114,6 +114,29 @@ class DcapSyntheticPkiTest {
     }
 
     @Test
+    void thePckCrlIssuerChainIsVerified() throws Exception {
+        TdxCollateral good = collateral(none(), none(), List.of(), List.of());
+        // Another CA under the same root signs a CRL and presents its own chain: not the CA of this PCK.
+        var otherKey = SyntheticPki.ecKey();
+        var otherCa = SyntheticPki.certificate("CN=Test SGX PCK Processor CA", otherKey, "CN=Test SGX Root CA",
+                pki.rootKey, 9, true, null);
+        byte[] otherCrl = SyntheticPki.crl(otherCa, otherKey, now, List.of());
+        assertEquals(Reason.CRL_INVALID, refusal(pki.verifier(), quote, new TdxCollateral(SyntheticPki.pem(otherCa,
+                pki.root), good.rootCaCrl(), otherCrl, good.tcbInfoIssuerChain(), good.tcbInfo(),
+                good.tcbInfoSignature(), good.qeIdentityIssuerChain(), good.qeIdentity(), good.qeIdentitySignature())));
+        // An issuer chain that does not lead to the pinned root.
+        var strayRoot = SyntheticPki.ecKey();
+        var strayRootCert = SyntheticPki.certificate("CN=Stray Root", strayRoot, "CN=Stray Root", strayRoot, 1, true,
+                null);
+        assertEquals(Reason.CRL_INVALID, refusal(pki.verifier(), quote, new TdxCollateral(SyntheticPki.pem(
+                pki.pckCa, strayRootCert), good.rootCaCrl(), good.pckCrl(), good.tcbInfoIssuerChain(), good.tcbInfo(),
+                good.tcbInfoSignature(), good.qeIdentityIssuerChain(), good.qeIdentity(), good.qeIdentitySignature())));
+        // Its CA revoked by the root CRL.
+        assertEquals(Reason.CERTIFICATE_REVOKED, refusal(pki.verifier(), quote,
+                collateral(none(), none(), List.of(pki.pckCa.getSerialNumber()), List.of())));
+    }
+
+    @Test
     void forgedAndStaleCrlsAreRefused() throws Exception {
         TdxCollateral good = collateral(none(), none(), List.of(), List.of());
         byte[] forged = SyntheticPki.crl(pki.root, SyntheticPki.ecKey(), now, List.of());

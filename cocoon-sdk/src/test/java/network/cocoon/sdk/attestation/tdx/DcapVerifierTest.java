@@ -121,7 +121,22 @@ class DcapVerifierTest {
         Reason pemReason = refusal(flip(quote, pem + 400), collateral, at);
         assertTrue(Set.of(Reason.MALFORMED_COLLATERAL, Reason.PCK_CHAIN_INVALID).contains(pemReason), pemReason.name());
         assertEquals(Reason.MALFORMED_QUOTE, refusal(java.util.Arrays.copyOf(quote, 700), collateral, at));
-        assertEquals(Reason.MALFORMED_QUOTE, refusal(flip(quote, quote.length - 1), collateral, at), "padding");
+    }
+
+    @Test
+    void bytesAfterTheDeclaredSignatureDataAreIgnored() throws Exception {
+        TdxCollateral collateral = collateral("tdx_quote_collateral.json");
+        Instant at = pinnedTime(collateral);
+        byte[] quote = resource("tdx_quote");
+        TdxVerdict plain = VERIFIER.verify(TdxQuote.parse(quote), collateral, at);
+        byte[] padded = flip(quote, quote.length - 1);
+        byte[] extended = java.util.Arrays.copyOf(quote, quote.length + 3);
+        extended[extended.length - 1] = 0x7f;
+        for (byte[] variant : new byte[][] {padded, extended}) {
+            TdxVerdict verdict = VERIFIER.verify(TdxQuote.parse(variant), collateral, at);
+            assertEquals(plain.status(), verdict.status());
+            assertTrue(java.util.Arrays.equals(plain.report().reportData(), verdict.report().reportData()));
+        }
     }
 
     @Test

@@ -69,6 +69,30 @@ final class SyntheticPki {
     byte[] quote(Consumer<byte[]> editSignedData) throws Exception {
         byte[] signedData = original.signedData().clone();
         editSignedData.accept(signedData);
+        return signed(signedData);
+    }
+
+    /** Offsets within a v5 quote with a TD 1.5 body (header, 6-byte body descriptor, then the body). */
+    static final int TD15_TD_ATTRIBUTES = 54 + 120;
+    static final int TD15_REPORT_DATA = 54 + 520;
+    static final int TD15_MR_SERVICE_TD = 54 + 584 + 16;
+
+    /**
+     * A version 5 quote with a TD 1.5 body: the real TD report with TEE_TCB_SVN2 and MRSERVICETD (zero) after
+     * it, edited by the test, signed like {@link #quote(Consumer)}.
+     */
+    byte[] quoteTd15(Consumer<byte[]> editSignedData) throws Exception {
+        byte[] v4 = original.signedData();
+        ByteBuffer body = ByteBuffer.allocate(54 + 648).order(ByteOrder.LITTLE_ENDIAN);
+        body.put(v4, 0, 48).putShort((short) 3).putInt(648).put(v4, 48, 584).put(new byte[64]);
+        byte[] signedData = body.array();
+        signedData[0] = 5;
+        signedData[1] = 0;
+        editSignedData.accept(signedData);
+        return signed(signedData);
+    }
+
+    private byte[] signed(byte[] signedData) throws Exception {
         KeyPair attestation = ecKey();
         var point = ((java.security.interfaces.ECPublicKey) attestation.getPublic()).getW();
         byte[] rawKey = concat(unsigned32(point.getAffineX()), unsigned32(point.getAffineY()));

@@ -107,6 +107,36 @@ class TdxPlatformVerifierTest {
     }
 
     @Test
+    void debugIsReportedBeforeAReportDataMismatch() throws Exception {
+        AttestationDocument debugElsewhere = unsigned().withEvidence(pki.quote(s -> s[SyntheticPki.TD_ATTRIBUTES] |= 1));
+        assertEquals(Reason.DEBUG_NOT_ALLOWED, refusal(policy(), debugElsewhere, n -> { }));
+    }
+
+    /** A TD 1.5 quote binding this document, with MRSERVICETD set as given. */
+    AttestationDocument quotedTd15(AttestationDocument unsigned, byte[] mrServiceTd) throws Exception {
+        byte[] reportData = unsigned.reportData();
+        return unsigned.withEvidence(pki.quoteTd15(signed -> {
+            System.arraycopy(reportData, 0, signed, SyntheticPki.TD15_REPORT_DATA, 64);
+            System.arraycopy(mrServiceTd, 0, signed, SyntheticPki.TD15_MR_SERVICE_TD, 48);
+        }));
+    }
+
+    @Test
+    void serviceTdBindingIsRefusedUnlessItsMeasurementIsAllowed() throws Exception {
+        VerifiedWorker unbound = verify(policy(), quotedTd15(unsigned(), new byte[48]), n -> { });
+        assertEquals("00".repeat(48), unbound.claims().measurements().get("mrServiceTd"));
+        byte[] migrationTd = new byte[48];
+        Arrays.fill(migrationTd, (byte) 0x5a);
+        AttestationDocument bound = quotedTd15(unsigned(), migrationTd);
+        assertEquals(Reason.SERVICE_TD_NOT_ALLOWED, refusal(policy(), bound, n -> { }));
+        byte[] other = migrationTd.clone();
+        other[47] ^= 1;
+        assertEquals(Reason.SERVICE_TD_NOT_ALLOWED, refusal(policy().allowServiceTd(other), bound, n -> { }));
+        VerifiedWorker allowed = verify(policy().allowServiceTd(migrationTd), bound, n -> { });
+        assertEquals(HexFormat.of().formatHex(migrationTd), allowed.claims().measurements().get("mrServiceTd"));
+    }
+
+    @Test
     void debugTdsAreRefusedUnlessAllowed() throws Exception {
         AttestationDocument debug = quoted(unsigned(), s -> s[SyntheticPki.TD_ATTRIBUTES] |= 1);
         assertEquals(Reason.DEBUG_NOT_ALLOWED, refusal(policy(), debug, n -> { }));
