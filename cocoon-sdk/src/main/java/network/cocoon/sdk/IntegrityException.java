@@ -50,12 +50,18 @@ public final class IntegrityException extends CocoonException {
 
     /** An integrity failure for the given reason, with its cause. */
     public IntegrityException(Reason reason, String message, Throwable cause) {
-        super(reason + ": " + message, cause);
+        super(message, cause);
         this.reason = reason;
     }
 
     /** The check that failed. */
     public Reason reason() {
         return reason;
+    }
+
+    /** The class, the reason and the message, each once: {@code IntegrityException[...]: ...}. */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + reason + "]: " + getMessage();
     }
 }

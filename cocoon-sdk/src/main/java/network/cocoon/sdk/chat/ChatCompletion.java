@@ -25,7 +25,7 @@ public record ChatCompletion(String id, String object, long created, String mode
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(usage, "usage");
         if (!OBJECT.equals(object)) {
-            throw new IllegalArgumentException("object must be " + OBJECT);
+            throw new InvalidFieldException("object", "must be " + OBJECT);
         }
         if (choices == null || choices.size() != 1) {
             throw new IllegalArgumentException("a Cocoon completion has exactly one choice");

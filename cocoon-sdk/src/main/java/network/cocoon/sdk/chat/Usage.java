@@ -14,9 +14,14 @@ public record Usage(@JsonProperty("prompt_tokens") long promptTokens,
                     @JsonProperty("total_tokens") long totalTokens) {
     /** Validates that counts are non-negative and add up. */
     public Usage {
-        if (promptTokens < 0 || completionTokens < 0 || totalTokens != promptTokens + completionTokens) {
-            throw new IllegalArgumentException("inconsistent usage " + promptTokens + "+" + completionTokens
-                    + "!=" + totalTokens);
+        if (promptTokens < 0) {
+            throw new InvalidFieldException("prompt_tokens", "must be at least 0");
+        }
+        if (completionTokens < 0) {
+            throw new InvalidFieldException("completion_tokens", "must be at least 0");
+        }
+        if (totalTokens != promptTokens + completionTokens) {
+            throw new InvalidFieldException("total_tokens", "must equal prompt_tokens + completion_tokens");
         }
     }
 

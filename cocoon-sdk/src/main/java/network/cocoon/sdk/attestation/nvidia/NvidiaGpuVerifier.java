@@ -19,8 +19,9 @@ import network.cocoon.sdk.attestation.PinnedRootChain;
 
 /**
  * Verifies NVIDIA confidential-computing GPU evidence offline: the device certificate chain to a pinned
- * NVIDIA device identity root, the report's nonce, the device's ECDSA P-384 signature over the SPDM exchange,
- * and, when pinned, the expected measurement values.
+ * NVIDIA device identity root, the GPU architecture named by those certificates (the evidence's label must
+ * agree), the report's nonce, the device's ECDSA P-384 signature over the SPDM exchange, the report's firmware
+ * id against the device certificate's TcbInfo firmware ids, and, when pinned, the expected measurement values.
  *
  * <p>Not done here, because it needs NVIDIA's online services: certificate revocation (OCSP) and the
  * comparison with NVIDIA's signed reference integrity manifests (RIMs). Pin reference measurements with
@@ -42,10 +43,19 @@ public final class NvidiaGpuVerifier implements GpuEvidenceVerifier {
 
     @Override
     public GpuClaims verify(GpuEvidence evidence, byte[] expectedNonce, Instant now) {
-        X509Certificate device = validateChain(evidence.certificateChain(), now);
+        List<X509Certificate> chain = parseChain(evidence.certificateChain());
+        X509Certificate device = validateChain(chain, now);
+        String architecture = DeviceCertificates.architecture(chain).orElseThrow(() -> new AttestationException(
+                Reason.GPU_EVIDENCE_INVALID, "the GPU's certificates name no single known chip (GHxxx, GBxxx)"));
+        if (!architecture.equalsIgnoreCase(evidence.architecture())) {
+            throw new AttestationException(Reason.GPU_EVIDENCE_INVALID, "the evidence is labelled "
+                    + evidence.architecture() + " but its certificates are of a " + architecture + " GPU");
+        }
         SpdmMeasurements report;
+        List<byte[]> certifiedFirmware;
         try {
             report = SpdmMeasurements.parse(evidence.report());
+            certifiedFirmware = DeviceCertificates.firmwareIds(device);
         } catch (IllegalArgumentException e) {
             throw new AttestationException(Reason.GPU_EVIDENCE_INVALID, "GPU report: " + e.getMessage(), e);
         }
@@ -62,6 +72,13 @@ public final class NvidiaGpuVerifier implements GpuEvidenceVerifier {
         } catch (GeneralSecurityException e) {
             throw new AttestationException(Reason.GPU_EVIDENCE_INVALID, "GPU report signature unusable", e);
         }
+        // As NVIDIA's verifier does: the firmware the report names is the firmware the device certificate names.
+        byte[] reportedFirmware = report.opaqueFields().get(SpdmMeasurements.OPAQUE_FWID);
+        if (reportedFirmware == null || certifiedFirmware.isEmpty()
+                || certifiedFirmware.stream().noneMatch(id -> MessageDigest.isEqual(id, reportedFirmware))) {
+            throw new AttestationException(Reason.GPU_EVIDENCE_INVALID,
+                    "the report's firmware id is not the one in the device certificate's TcbInfo");
+        }
         Map<Integer, String> measured = new HashMap<>();
         for (SpdmMeasurements.Block block : report.blocks()) {
             measured.put(block.index(), HexFormat.of().formatHex(block.value()));
@@ -72,16 +89,27 @@ public final class NvidiaGpuVerifier implements GpuEvidenceVerifier {
                         "GPU measurement " + e.getKey() + " differs from the pinned reference value");
             }
         }
-        return new GpuClaims(evidence.architecture(), measured);
+        return new GpuClaims(architecture, measured);
     }
 
-    private X509Certificate validateChain(List<byte[]> chain, Instant now) {
+    private static List<X509Certificate> parseChain(List<byte[]> chain) {
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             List<X509Certificate> certificates = new ArrayList<>();
             for (byte[] der : chain) {
                 certificates.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
             }
+            if (certificates.isEmpty()) {
+                throw new AttestationException(Reason.GPU_EVIDENCE_INVALID, "GPU certificate chain is empty");
+            }
+            return certificates;
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new AttestationException(Reason.GPU_EVIDENCE_INVALID, "GPU certificate chain is not DER X.509", e);
+        }
+    }
+
+    private X509Certificate validateChain(List<X509Certificate> certificates, Instant now) {
+        try {
             // Revocation needs NVIDIA's OCSP service; see the class comment.
             return PinnedRootChain.validate(certificates, root, now);
         } catch (GeneralSecurityException | IllegalArgumentException e) {

@@ -4,19 +4,31 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A parsed SPDM 1.1 measurement exchange (DMTF DSP0274): the {@code GET_MEASUREMENTS} request with its nonce
  * and signature requested, then the {@code MEASUREMENTS} response whose signature covers the request and
  * the response up to the signature. Little-endian lengths.
  *
+ * <p>The signature is the 96 bytes right after the opaque data. Bytes after it are covered by no signature
+ * and nothing is read from them: they are ignored, as NVIDIA's own verifier does.
+ *
  * @param requestNonce the verifier's nonce (32 bytes)
  * @param blocks measurement blocks by index
+ * @param opaqueFields NVIDIA's opaque data, a list of little-endian type (2 bytes), length (2 bytes), value
+ *     fields, by type (signed with the rest)
  * @param signedData request and response bytes the device signed
  * @param signature raw ECDSA P-384 signature ({@code r || s})
  */
-public record SpdmMeasurements(byte[] requestNonce, List<Block> blocks, byte[] signedData, byte[] signature) {
+public record SpdmMeasurements(byte[] requestNonce, List<Block> blocks, Map<Integer, byte[]> opaqueFields,
+                               byte[] signedData, byte[] signature) {
+    /** Opaque data field type of the firmware id, which the device certificate's TCB info also carries. */
+    public static final int OPAQUE_FWID = 20;
+
     static final int REQUEST_LENGTH = 37;
     static final int SIGNATURE_LENGTH = 96;
     static final int GET_MEASUREMENTS = 0xE0;
@@ -30,6 +42,28 @@ public record SpdmMeasurements(byte[] requestNonce, List<Block> blocks, byte[] s
      * @param value the measurement (a digest or raw bitstream)
      */
     public record Block(int index, int valueType, byte[] value) {
+    }
+
+    /** The opaque data's fields; it must be exactly a list of type-length-value fields, each type once. */
+    private static Map<Integer, byte[]> opaqueFields(byte[] opaque) {
+        ByteBuffer in = ByteBuffer.wrap(opaque).order(ByteOrder.LITTLE_ENDIAN);
+        Map<Integer, byte[]> fields = new LinkedHashMap<>();
+        while (in.hasRemaining()) {
+            if (in.remaining() < 4) {
+                throw new IllegalArgumentException("opaque data ends inside a field header");
+            }
+            int type = Short.toUnsignedInt(in.getShort());
+            int length = Short.toUnsignedInt(in.getShort());
+            if (length > in.remaining()) {
+                throw new IllegalArgumentException("opaque data field " + type + " is longer than the data");
+            }
+            byte[] value = new byte[length];
+            in.get(value);
+            if (fields.put(type, value) != null) {
+                throw new IllegalArgumentException("opaque data field " + type + " appears twice");
+            }
+        }
+        return Collections.unmodifiableMap(fields);
     }
 
     /**
@@ -78,14 +112,16 @@ public record SpdmMeasurements(byte[] requestNonce, List<Block> blocks, byte[] s
                 throw new IllegalArgumentException("measurement record length mismatch");
             }
             in.position(in.position() + 32); // responder nonce
-            int opaque = Short.toUnsignedInt(in.getShort());
-            in.position(in.position() + opaque);
-            if (in.remaining() != SIGNATURE_LENGTH) {
-                throw new IllegalArgumentException("expected a 96-byte P-384 signature at the end");
+            int opaqueLength = Short.toUnsignedInt(in.getShort());
+            byte[] opaque = new byte[opaqueLength];
+            in.get(opaque);
+            Map<Integer, byte[]> fields = opaqueFields(opaque);
+            if (in.remaining() < SIGNATURE_LENGTH) {
+                throw new IllegalArgumentException("no 96-byte P-384 signature after the opaque data");
             }
             byte[] signedData = Arrays.copyOfRange(report, 0, in.position());
-            byte[] signature = Arrays.copyOfRange(report, in.position(), report.length);
-            return new SpdmMeasurements(nonce, List.copyOf(blocks), signedData, signature);
+            byte[] signature = Arrays.copyOfRange(report, in.position(), in.position() + SIGNATURE_LENGTH);
+            return new SpdmMeasurements(nonce, List.copyOf(blocks), fields, signedData, signature);
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
             throw e instanceof IllegalArgumentException iae ? iae
                     : new IllegalArgumentException("truncated SPDM report", e);
