@@ -94,7 +94,8 @@ public final class WorkerMain {
         } else {
             devRoot = Ed25519KeyPair.generate();
         }
-        System.out.println("INSECURE dev TEE: clients must trust dev root "
+        System.out.println("INSECURE dev TEE: its evidence proves nothing about hardware; for development only.");
+        System.out.println("dev root public key (pin it with allowInsecureDevelopmentEvidence): "
                 + HexFormat.of().formatHex(devRoot.publicKey()));
         return new DevTee(devRoot);
     }

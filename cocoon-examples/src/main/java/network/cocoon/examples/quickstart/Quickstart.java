@@ -83,6 +83,8 @@ public final class Quickstart {
                     ServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0)), identity, attestation, engine)) {
                 out.println("worker   " + worker.endpoint() + " serving " + engine.model().id()
                         + " (dev TEE: INSECURE, for local development only)");
+                out.println("dev root " + java.util.HexFormat.of().formatHex(devRoot.publicKey())
+                        + "   (the key the client pins: allowInsecureDevelopmentEvidence)");
                 AttestationPolicy policy = AttestationPolicy.builder()
                         .allowInsecureDevelopmentEvidence(devRoot.publicKey())
                         .allowModel(engine.model().digest())

@@ -1,6 +1,8 @@
 package network.cocoon.sdk.attestation;
 
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import network.cocoon.sdk.AttestationException;
@@ -57,6 +59,12 @@ public final class DevEvidence {
                     return new PlatformClaims(PLATFORM, false,
                             Map.of("devRoot", java.util.HexFormat.of().formatHex(Digests.sha256(root))));
                 }
+            }
+            byte[] named = document.devRoot();
+            if (named.length > 0 && trustedRoots.stream().noneMatch(root -> MessageDigest.isEqual(root, named))) {
+                throw new AttestationException(AttestationException.Reason.EVIDENCE_INVALID,
+                        "the worker names dev root " + HexFormat.of().formatHex(named)
+                                + ", which this policy does not trust");
             }
             throw new AttestationException(AttestationException.Reason.EVIDENCE_INVALID,
                     "dev evidence is not a signature by a trusted dev root over this document");

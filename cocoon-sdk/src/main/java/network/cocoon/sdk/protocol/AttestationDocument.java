@@ -27,11 +27,15 @@ import network.cocoon.sdk.crypto.Digests;
  * @param nonce the client's freshness nonce, empty when none was asked for
  * @param gpuEvidence confidential GPUs' evidence, each over {@link GpuEvidence#nonceFor(byte[])} of the report
  *     data; evidence, so outside the canonical encoding; omitted from JSON when empty
+ * @param devRoot for {@code dev} documents, the dev root's Ed25519 public key, so that a developer can see
+ *     which key to pin; informational only (outside the canonical encoding, never trusted: the client verifies
+ *     dev evidence against the key its user pinned); omitted from JSON when empty
  */
 public record AttestationDocument(String version, String platform, byte[] evidence, byte[] hpkeKeyConfig,
                                   byte[] signingKey, ModelInfo model, Price price, String payout, long issuedAt,
                                   long expiresAt, byte[] nonce,
-                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GpuEvidence> gpuEvidence) {
+                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GpuEvidence> gpuEvidence,
+                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) byte[] devRoot) {
     /** Validates presence of every field; semantic checks belong to the verifier. */
     public AttestationDocument {
         Objects.requireNonNull(version, "version");
@@ -46,14 +50,15 @@ public record AttestationDocument(String version, String platform, byte[] eviden
         signingKey = signingKey.clone();
         nonce = nonce == null ? new byte[0] : nonce.clone();
         gpuEvidence = gpuEvidence == null ? List.of() : List.copyOf(gpuEvidence);
+        devRoot = devRoot == null ? new byte[0] : devRoot.clone();
     }
 
-    /** A document without GPU evidence. */
+    /** A document without GPU evidence or dev root. */
     public AttestationDocument(String version, String platform, byte[] evidence, byte[] hpkeKeyConfig,
                                byte[] signingKey, ModelInfo model, Price price, String payout, long issuedAt,
                                long expiresAt, byte[] nonce) {
         this(version, platform, evidence, hpkeKeyConfig, signingKey, model, price, payout, issuedAt, expiresAt, nonce,
-                List.of());
+                List.of(), null);
     }
 
     /** A copy of the platform evidence. */
@@ -72,6 +77,12 @@ public record AttestationDocument(String version, String platform, byte[] eviden
     @Override
     public byte[] signingKey() {
         return signingKey.clone();
+    }
+
+    /** A copy of the dev root public key; empty unless this is a {@code dev} document that names it. */
+    @Override
+    public byte[] devRoot() {
+        return devRoot.clone();
     }
 
     /** A copy of the freshness nonce. */
@@ -100,12 +111,18 @@ public record AttestationDocument(String version, String platform, byte[] eviden
     /** The same document with other evidence. */
     public AttestationDocument withEvidence(byte[] newEvidence) {
         return new AttestationDocument(version, platform, newEvidence, hpkeKeyConfig, signingKey, model, price, payout,
-                issuedAt, expiresAt, nonce, gpuEvidence);
+                issuedAt, expiresAt, nonce, gpuEvidence, devRoot);
+    }
+
+    /** The same document naming its dev root. */
+    public AttestationDocument withDevRoot(byte[] devRootPublicKey) {
+        return new AttestationDocument(version, platform, evidence, hpkeKeyConfig, signingKey, model, price, payout,
+                issuedAt, expiresAt, nonce, gpuEvidence, devRootPublicKey);
     }
 
     /** The same document with GPU evidence. */
     public AttestationDocument withGpuEvidence(List<GpuEvidence> evidence) {
         return new AttestationDocument(version, platform, this.evidence, hpkeKeyConfig, signingKey, model, price,
-                payout, issuedAt, expiresAt, nonce, evidence);
+                payout, issuedAt, expiresAt, nonce, evidence, devRoot);
     }
 }

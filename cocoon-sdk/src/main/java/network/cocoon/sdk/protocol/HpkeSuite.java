@@ -51,4 +51,17 @@ public record HpkeSuite(int kemId, int kdfId, int aeadId) {
     public int encapsulationLength() {
         return 32;
     }
+
+    /** The suite by RFC 9180 names, e.g. {@code DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305}. */
+    @Override
+    public String toString() {
+        String kem = kemId == KEM_X25519_SHA256 ? "DHKEM(X25519, HKDF-SHA256)" : String.format("KEM 0x%04x", kemId);
+        String kdf = kdfId == KDF_HKDF_SHA256 ? "HKDF-SHA256" : String.format("KDF 0x%04x", kdfId);
+        String aead = switch (aeadId) {
+            case AEAD_CHACHA20_POLY1305 -> "ChaCha20-Poly1305";
+            case AEAD_AES_128_GCM -> "AES-128-GCM";
+            default -> String.format("AEAD 0x%04x", aeadId);
+        };
+        return kem + " / " + kdf + " / " + aead;
+    }
 }

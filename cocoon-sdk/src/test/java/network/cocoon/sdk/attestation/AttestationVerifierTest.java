@@ -3,6 +3,7 @@ package network.cocoon.sdk.attestation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -101,6 +102,16 @@ class AttestationVerifierTest {
         AttestationDocument forged = unsigned.withEvidence(
                 DevEvidence.sign(Ed25519KeyPair.generate(), unsigned.reportData()));
         assertEquals(Reason.EVIDENCE_INVALID, refusal(forged));
+        // A worker that names its (untrusted) dev root gets a refusal that says which key it would need.
+        Ed25519KeyPair otherRoot = Ed25519KeyPair.generate();
+        AttestationDocument named = unsigned.withEvidence(DevEvidence.sign(otherRoot, unsigned.reportData()))
+                .withDevRoot(otherRoot.publicKey());
+        AttestationException e = assertThrows(AttestationException.class, () -> verifier.verify(named, fixture.nonce));
+        assertEquals(Reason.EVIDENCE_INVALID, e.reason());
+        assertTrue(e.getMessage().contains(java.util.HexFormat.of().formatHex(otherRoot.publicKey())), e.getMessage());
+        // The named key is informational: naming the trusted root does not make another root's evidence valid.
+        AttestationDocument lying = forged.withDevRoot(fixture.devRoot.publicKey());
+        assertEquals(Reason.EVIDENCE_INVALID, refusal(lying));
     }
 
     @Test

@@ -64,7 +64,8 @@ class GoldenVectorsTest {
         assertTrue(Files.isRegularFile(FILE), FILE.toAbsolutePath() + " missing");
         JsonNode expected = json.readTree(FILE.toFile());
         JsonNode actual = json.readTree(json.writeValueAsBytes(computed));
-        for (String section : List.of("keys", "attestation", "request", "response", "stream", "result")) {
+        for (String section : List.of("keys", "attestation", "request", "response", "stream", "result",
+                "aes128gcm", "stream_error", "model_digest")) {
             assertEquals(expected.get(section), actual.get(section), section);
         }
         assertEquals(expected, actual);
@@ -100,7 +101,8 @@ class GoldenVectorsTest {
         AttestationDocument unsigned = new AttestationDocument(Labels.VERSION, DevEvidence.PLATFORM, null,
                 keyConfig.encode(), signing.publicKey(), model, new Price(1_000, 2_000), "EQpayout-address",
                 1_790_000_000L, 1_790_003_600L, fill(32, 0xd0));
-        AttestationDocument document = unsigned.withEvidence(DevEvidence.sign(devRoot, unsigned.reportData()));
+        AttestationDocument document = unsigned.withEvidence(DevEvidence.sign(devRoot, unsigned.reportData()))
+                .withDevRoot(devRoot.publicKey());
         Map<String, Object> attestation = new LinkedHashMap<>();
         attestation.put("canonical_encoding", HEX.formatHex(document.canonicalEncoding()));
         attestation.put("report_data", HEX.formatHex(document.reportData()));
@@ -131,7 +133,7 @@ class GoldenVectorsTest {
 
         // Response, with its signed result.
         ChatCompletion completion = ChatCompletion.of(ChatCompletion.idFor(requestId), 1_790_000_101L, model.id(),
-                "579", "stop", Usage.of(19, 4));
+                "579", "stop", Usage.of(26, 4));
         ResultStatement statement = ResultStatement.of(message, completion, model.digest(), ResultStatement.NO_RECEIPT);
         SignedResult signed = new SignedResult(statement, signing.sign(statement.signedDigest()));
         byte[] responseBody = ProtocolJson.write(new SealedResponseBody(completion, signed));
@@ -180,6 +182,87 @@ class GoldenVectorsTest {
         result.put("signature", HEX.formatHex(signed.signature()));
         assertTrue(Ed25519.verify(signing.publicKey(), statement.signedDigest(), signed.signature()));
         out.put("result", result);
+
+        out.put("aes128gcm", aes128gcm(keyConfig, workerKey, body, responseBody));
+        out.put("stream_error", streamError(opened, sealed));
+        out.put("model_digest", modelDigest());
+        return out;
+    }
+
+    /** The same request and response under the alternative suite, X25519 / HKDF-SHA256 / AES-128-GCM. */
+    static Map<String, Object> aes128gcm(KeyConfig keyConfig, HpkeKeyPair workerKey, byte[] body, byte[] responseBody)
+            throws Exception {
+        HpkeSuite suite = HpkeSuite.X25519_SHA256_AES128GCM;
+        byte[] ephemeralIkm = fill(32, 0x58);
+        SealedRequest sealed = SealedRequest.sealWithEphemeralKey(keyConfig, suite, body, HpkeKeyPair.derive(ephemeralIkm));
+        byte[] message = sealed.message();
+        RequestHeader header = new RequestHeader(keyConfig.keyId(), suite);
+        OpenedRequest opened = OpenedRequest.open(message, keyConfig, workerKey);
+        assertArrayEquals(body, opened.body());
+        byte[] responseNonce = fill(16, 0x68); // max(Nn, Nk) = 16 for AES-128-GCM
+        byte[] sealedResponse = opened.sealResponse(responseBody, responseNonce);
+        assertArrayEquals(responseBody, sealed.openResponse(sealedResponse));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("suite", Map.of("kem_id", suite.kemId(), "kdf_id", suite.kdfId(), "aead_id", suite.aeadId()));
+        out.put("ephemeral_ikm", HEX.formatHex(ephemeralIkm));
+        out.put("header", HEX.formatHex(header.encode()));
+        out.put("info", HEX.formatHex(header.info()));
+        out.put("enc", HEX.formatHex(java.util.Arrays.copyOfRange(message, 7, 39)));
+        out.put("sealed", HEX.formatHex(message));
+        Map<String, Object> response = keySchedule(sealed, Labels.RESPONSE, responseNonce);
+        response.put("sealed", HEX.formatHex(sealedResponse));
+        out.put("response", response);
+        return out;
+    }
+
+    /** A stream that fails after one delta: its final frame carries an error event. */
+    static Map<String, Object> streamError(OpenedRequest opened, SealedRequest sealed) {
+        byte[] streamNonce = fill(32, 0xb0);
+        StreamSealer sealer = opened.streamSealer(streamNonce);
+        Map<String, Object> out = keySchedule(sealed, Labels.RESPONSE_STREAM, streamNonce);
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        whole.writeBytes(streamNonce);
+        List<Map<String, Object>> chunks = new ArrayList<>();
+        List<StreamEvent> events = List.of(new StreamEvent.Delta("5"),
+                new StreamEvent.Failure("internal_error", "internal error"));
+        for (int i = 0; i < events.size(); i++) {
+            boolean last = i == events.size() - 1;
+            byte[] plaintext = ProtocolJson.write(events.get(i));
+            byte[] frame = last ? sealer.sealFinal(plaintext) : sealer.sealChunk(plaintext);
+            whole.writeBytes(frame);
+            Map<String, Object> chunk = new LinkedHashMap<>();
+            chunk.put("plaintext_utf8", new String(plaintext, StandardCharsets.UTF_8));
+            chunk.put("final", last);
+            chunk.put("frame", HEX.formatHex(frame));
+            chunks.add(chunk);
+        }
+        out.put("chunks", chunks);
+        out.put("sealed", HEX.formatHex(whole.toByteArray()));
+        return out;
+    }
+
+    /** The model digest (protocol section 8) of a three-file checkpoint; the worker's CheckpointTest agrees. */
+    static Map<String, Object> modelDigest() {
+        Map<String, byte[]> files = new java.util.TreeMap<>();
+        files.put("config.json", "{\"model_type\":\"llama\"}".getBytes(StandardCharsets.UTF_8));
+        files.put("tokenizer.json", "{\"version\":\"1.0\"}".getBytes(StandardCharsets.UTF_8));
+        files.put("model.safetensors", fill(16, 0));
+        network.cocoon.sdk.protocol.CanonicalEncoder encoder =
+                network.cocoon.sdk.protocol.CanonicalEncoder.labelled("cocoon/v1 model");
+        List<Map<String, Object>> listed = new ArrayList<>();
+        for (var e : files.entrySet()) {
+            byte[] hash = network.cocoon.sdk.crypto.Digests.sha256(e.getValue());
+            encoder.text(e.getKey()).bytes(hash);
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("name", e.getKey());
+            file.put("content", HEX.formatHex(e.getValue()));
+            file.put("sha256", HEX.formatHex(hash));
+            listed.add(file);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("files_in_order", listed);
+        out.put("canonical", HEX.formatHex(encoder.toByteArray()));
+        out.put("digest", HEX.formatHex(network.cocoon.sdk.crypto.Digests.sha256(encoder.toByteArray())));
         return out;
     }
 

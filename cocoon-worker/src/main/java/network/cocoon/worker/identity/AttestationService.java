@@ -54,7 +54,8 @@ public final class AttestationService {
                 now + validity.toSeconds(), nonce);
         byte[] reportData = unsigned.reportData();
         return unsigned.withEvidence(tee.evidence(reportData))
-                .withGpuEvidence(gpus.evidence(GpuEvidence.nonceFor(reportData)));
+                .withGpuEvidence(gpus.evidence(GpuEvidence.nonceFor(reportData)))
+                .withDevRoot(tee.devRootPublicKey());
     }
 
     /** The served model. */

@@ -26,6 +26,7 @@ public final class DevTee implements TeePlatform {
     }
 
     /** The dev root's public key, which a development client must be told to trust. */
+    @Override
     public byte[] devRootPublicKey() {
         return devRoot.publicKey();
     }

@@ -14,4 +14,9 @@ public interface TeePlatform {
      * @throws TeeUnavailableException if the platform cannot produce evidence
      */
     byte[] evidence(byte[] reportData);
+
+    /** For the insecure {@code dev} platform, the dev root public key clients must pin; empty otherwise. */
+    default byte[] devRootPublicKey() {
+        return new byte[0];
+    }
 }

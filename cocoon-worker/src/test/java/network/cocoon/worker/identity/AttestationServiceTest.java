@@ -29,4 +29,12 @@ class AttestationServiceTest {
         assertEquals(1, document.gpuEvidence().size());
         assertArrayEquals(gpu.report(), document.gpuEvidence().get(0).report());
     }
+
+    @Test
+    void devDocumentsNameTheirDevRoot() {
+        Ed25519KeyPair root = Ed25519KeyPair.generate();
+        var service = new AttestationService(WorkerIdentity.generate(), new DevTee(root),
+                new ModelInfo("m", "ab".repeat(32)), new Price(0, 0), "", Duration.ofHours(1), Clock.systemUTC());
+        assertArrayEquals(root.publicKey(), service.issue(new byte[0]).devRoot());
+    }
 }

@@ -65,6 +65,18 @@ class SmallModelTest {
     }
 
     @Test
+    void tokensAreCountedAsTheProtocolSays() throws Exception {
+        // ChatML around "123+456" is 26 tokens with the character-level tokenizer (docs/protocol.md, section 3);
+        // the answer "579" is 3 tokens plus the end-of-turn token that ended it.
+        Generation g = engine.generate(new GenerationRequest(List.of(ChatMessage.user("123+456")), 16, 0, 1, 0, null,
+                List.of(), () -> false), TokenSink.NONE);
+        assertEquals("579", g.text());
+        assertEquals(26, g.promptTokens());
+        assertEquals(4, g.completionTokens());
+        assertEquals(FinishReason.STOP, g.finishReason());
+    }
+
+    @Test
     void answersHeldOutProblemsThroughTheWorkerAndSdk() throws Exception {
         try (LocalWorker worker = new LocalWorker(new SharedEngine(engine));
              CocoonClient client = worker.client()) {

@@ -48,6 +48,19 @@ class CheckpointTest {
     }
 
     @Test
+    void digestEqualsTheProtocolsGoldenVector() throws IOException {
+        var vector = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Path.of("..", "docs", "vectors", "cocoon-v1-golden.json").toFile()).get("model_digest");
+        Path files = dir.resolve("vector");
+        Files.createDirectories(files);
+        for (var file : vector.get("files_in_order")) {
+            Files.write(files.resolve(file.get("name").asText()),
+                    java.util.HexFormat.of().parseHex(file.get("content").asText()));
+        }
+        assertEquals(vector.get("digest").asText(), new Checkpoint(files).digest());
+    }
+
+    @Test
     void incompleteCheckpointsAreRefused() throws IOException {
         assertThrows(IOException.class, () -> new Checkpoint(dir).weightFiles());
         assertThrows(IOException.class, () -> new Checkpoint(dir).tokenizer());
