@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import network.cocoon.sdk.protocol.ErrorCode;
+import network.cocoon.sdk.protocol.WorkerError;
 import network.cocoon.worker.identity.AttestationService;
 import network.cocoon.worker.identity.WorkerIdentity;
 import network.cocoon.worker.inference.InferenceEngine;
@@ -130,6 +131,12 @@ public final class WorkerServer implements AutoCloseable {
 
     private static void route(Exchange exchange, AttestationService attestation, SealedChatHandler sealed)
             throws IOException {
+        if (!onlyChunkedTransferCoding(exchange.header("Transfer-Encoding"))) {
+            // Jetty would frame such a body as chunked and hand over still-coded bytes: refuse it as RFC 9112 says.
+            exchange.setHeader("Connection", "close");
+            exchange.sendJson(501, WorkerError.of(ErrorCode.BAD_HTTP, "only the chunked transfer coding is supported"));
+            return;
+        }
         switch (exchange.path()) {
             case "/healthz" -> {
                 if (requireMethod(exchange, "GET")) {
@@ -150,6 +157,18 @@ public final class WorkerServer implements AutoCloseable {
             }
             default -> exchange.sendError(ErrorCode.NOT_FOUND, WorkerErrors.messageFor(ErrorCode.NOT_FOUND));
         }
+    }
+
+    private static boolean onlyChunkedTransferCoding(String transferEncoding) {
+        if (transferEncoding == null) {
+            return true;
+        }
+        for (String coding : transferEncoding.split(",")) {
+            if (!coding.trim().equalsIgnoreCase("chunked")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void serveAttestation(Exchange exchange, AttestationService attestation) throws IOException {

@@ -53,9 +53,19 @@ class HostileClientTest {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
+    /** 3,000, or fewer where this process may not open 2 descriptors (both ends) for each beside its own. */
+    static int slowConnections() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            long spare = unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount() - 1_000;
+            return (int) Math.max(200, Math.min(3_000, spare / 2));
+        }
+        return 1_000;
+    }
+
     @Test
     void thousandsOfTricklingConnectionsDoNotLockOutAValidRequest() throws Exception {
-        int slow = 2_000;
+        int slow = slowConnections();
         try (LocalWorker worker = worker(settings().withRequestTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3)))) {
             URI endpoint = worker.server.endpoint();
             List<RawSocket> trickling = new ArrayList<>();
@@ -145,8 +155,8 @@ class HostileClientTest {
              RawSocket s = new RawSocket(worker.server.endpoint())) {
             RawSocket.Reply reply = s.send("POST /v1/sealed HTTP/1.1\r\nHost: x\r\nContent-Type: message/ohttp-req\r\n"
                     + "Transfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n").read(5_000);
-            assertTrue(reply.status() >= 400 && reply.status() < 600, reply.headers());
-            assertTrue(ERROR_BODY.matcher(reply.body()).matches(), reply.body());
+            // Refused as RFC 9112 says, rather than decrypting still gzip-coded bytes.
+            assertProtocolError(reply, ErrorCode.BAD_HTTP, 501);
         }
     }
 
