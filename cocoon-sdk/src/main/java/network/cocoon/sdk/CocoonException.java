@@ -5,7 +5,8 @@ package network.cocoon.sdk;
  * precise reason; none of them ever contains prompt or answer text.
  */
 public abstract sealed class CocoonException extends RuntimeException
-        permits AttestationException, IntegrityException, TransportException, WorkerRejectedException {
+        permits AttestationException, IntegrityException, PaymentException, TransportException,
+        WorkerRejectedException {
     private static final long serialVersionUID = 1L;
 
     CocoonException(String message, Throwable cause) {
