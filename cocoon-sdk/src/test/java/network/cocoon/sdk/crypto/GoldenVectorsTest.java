@@ -146,29 +146,9 @@ class GoldenVectorsTest {
         out.put("response", response);
 
         // Stream: two deltas and the final event.
-        byte[] streamNonce = fill(32, 0x90);
-        StreamSealer streamSealer = opened.streamSealer(streamNonce);
-        Map<String, Object> stream = keySchedule(sealed, Labels.RESPONSE_STREAM, streamNonce);
-        List<Map<String, Object>> chunks = new ArrayList<>();
-        ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        whole.writeBytes(streamNonce);
-        List<StreamEvent> events = List.of(new StreamEvent.Delta("57"), new StreamEvent.Delta("9"),
-                new StreamEvent.Final(completion.id(), completion.created(), completion.model(), "stop",
-                        completion.usage(), signed));
-        for (int i = 0; i < events.size(); i++) {
-            boolean last = i == events.size() - 1;
-            byte[] plaintext = ProtocolJson.write(events.get(i));
-            byte[] frame = last ? streamSealer.sealFinal(plaintext) : streamSealer.sealChunk(plaintext);
-            whole.writeBytes(frame);
-            Map<String, Object> chunk = new LinkedHashMap<>();
-            chunk.put("plaintext_utf8", new String(plaintext, StandardCharsets.UTF_8));
-            chunk.put("final", last);
-            chunk.put("frame", HEX.formatHex(frame));
-            chunks.add(chunk);
-        }
-        stream.put("chunks", chunks);
-        stream.put("sealed", HEX.formatHex(whole.toByteArray()));
-        out.put("stream", stream);
+        out.put("stream", stream(opened, sealed, fill(32, 0x90), List.of(new StreamEvent.Delta("57"),
+                new StreamEvent.Delta("9"), new StreamEvent.Final(completion.id(), completion.created(),
+                        completion.model(), "stop", completion.usage(), signed))));
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("completion_canonical", HEX.formatHex(ResultStatement.canonicalCompletion(completion)));
@@ -217,14 +197,18 @@ class GoldenVectorsTest {
 
     /** A stream that fails after one delta: its final frame carries an error event. */
     static Map<String, Object> streamError(OpenedRequest opened, SealedRequest sealed) {
-        byte[] streamNonce = fill(32, 0xb0);
+        return stream(opened, sealed, fill(32, 0xb0), List.of(new StreamEvent.Delta("5"),
+                new StreamEvent.Failure("internal_error", "internal error")));
+    }
+
+    /** A stream of events, the last in the final frame, with its key schedule and every frame. */
+    static Map<String, Object> stream(OpenedRequest opened, SealedRequest sealed, byte[] streamNonce,
+                                      List<StreamEvent> events) {
         StreamSealer sealer = opened.streamSealer(streamNonce);
         Map<String, Object> out = keySchedule(sealed, Labels.RESPONSE_STREAM, streamNonce);
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
         whole.writeBytes(streamNonce);
         List<Map<String, Object>> chunks = new ArrayList<>();
-        List<StreamEvent> events = List.of(new StreamEvent.Delta("5"),
-                new StreamEvent.Failure("internal_error", "internal error"));
         for (int i = 0; i < events.size(); i++) {
             boolean last = i == events.size() - 1;
             byte[] plaintext = ProtocolJson.write(events.get(i));
