@@ -58,6 +58,8 @@ final class CharTokenizerJson {
         json.put("post_processor", null);
         json.put("decoder", Map.of("type", "Fuse"));
         json.put("model", Map.of("type", "WordLevel", "vocab", vocab, "unk_token", "<unk>"));
-        Files.write(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json));
+        // Sorted keys, so that the file (and the model digest) is the same in every JVM.
+        Files.write(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsBytes(json));
     }
 }

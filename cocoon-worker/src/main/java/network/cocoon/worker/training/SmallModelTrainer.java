@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
@@ -74,29 +73,13 @@ public final class SmallModelTrainer {
                      config.maxPositions())) {
             SmallModelTrainer trainer = new SmallModelTrainer(config, tokenizer, seed);
             long start = System.nanoTime();
-            trainer.trainDeterministically(model, steps, batch, lr);
+            trainer.train(model, steps, batch, lr);
             double minutes = (System.nanoTime() - start) / 6e10;
             double accuracy = trainer.heldOutAccuracy(model);
             System.out.printf("trained %d steps in %.1f min; held-out accuracy %.1f%%%n", steps, minutes,
                     accuracy * 100);
             Checkpoint.write(out, config, tokenizerJson, model.toTensors(), Safetensors.DType.F32, 1);
             System.out.println("wrote " + out + " digest " + new Checkpoint(out).digest());
-        }
-    }
-
-    /**
-     * Trains with PyTorch pinned to one intra-op thread, then restores the thread count. With several threads a
-     * reduction's partial sums are added in an order that depends on how work was split, so the same seed gave
-     * weights differing in the last bit under load; with one thread every run adds in the same order and the
-     * result is bit-for-bit the same for a seed.
-     */
-    void trainDeterministically(LlamaModel model, int steps, int batch, float lr) {
-        int threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-        try {
-            train(model, steps, batch, lr);
-        } finally {
-            JniUtils.setNumThreads(threads);
         }
     }
 
@@ -121,7 +104,8 @@ public final class SmallModelTrainer {
         return tensors;
     }
 
-    void train(LlamaModel model, int steps, int batch, float peakLr) {
+    /** Trains in place and returns the loss of every step. */
+    float[] train(LlamaModel model, int steps, int batch, float peakLr) {
         int warmup = Math.max(1, steps / 20);
         Optimizer adam = Adam.builder().optLearningRateTracker((Tracker) update -> {
             if (update < warmup) {
@@ -132,8 +116,10 @@ public final class SmallModelTrainer {
         }).optClipGrad(1f).build();
         Map<String, NDArray> weights = model.weights();
         weights.values().forEach(w -> w.setRequiresGradient(true));
+        float[] losses = new float[steps];
         for (int step = 1; step <= steps; step++) {
             float loss = step(model, adam, weights, batch);
+            losses[step - 1] = loss;
             if (step % 100 == 0 || step == 1) {
                 System.out.printf("step %5d  loss %.4f%n", step, loss);
             }
@@ -142,6 +128,7 @@ public final class SmallModelTrainer {
                 weights.values().forEach(w -> w.setRequiresGradient(true));
             }
         }
+        return losses;
     }
 
     private float step(LlamaModel model, Optimizer adam, Map<String, NDArray> weights, int batch) {

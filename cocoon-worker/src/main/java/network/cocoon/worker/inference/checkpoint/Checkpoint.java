@@ -135,7 +135,9 @@ public final class Checkpoint {
                                    Map<String, Safetensors.Tensor> tensors, Safetensors.DType dtype, int shards)
             throws IOException {
         Files.createDirectories(directory);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        // Sorted keys: Map.of's iteration order changes between JVMs, and the files feed the model digest.
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         Files.write(directory.resolve("config.json"), json.writeValueAsBytes(config.toJson()));
         if (!tokenizerJson.toAbsolutePath().equals(directory.resolve("tokenizer.json").toAbsolutePath())) {
             Files.copy(tokenizerJson, directory.resolve("tokenizer.json"),

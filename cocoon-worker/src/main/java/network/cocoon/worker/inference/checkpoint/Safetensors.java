@@ -2,6 +2,7 @@ package network.cocoon.worker.inference.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -123,7 +124,9 @@ public final class Safetensors {
                     "data_offsets", List.of(offset, offset + size)));
             offset += size;
         }
-        byte[] json = new ObjectMapper().writeValueAsBytes(header);
+        // Sorted keys: Map.of's iteration order changes from one JVM to the next, and so would the file's bytes
+        // and the model digest.
+        byte[] json = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsBytes(header);
         int padded = (json.length + 7) / 8 * 8;
         try (OutputStream out = Files.newOutputStream(file)) {
             ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
