@@ -68,9 +68,8 @@ public final class AttestationException extends CocoonException {
         return reason;
     }
 
-    /** The class, the reason and the message, each once: {@code AttestationException[...]: ...}. */
     @Override
-    public String toString() {
-        return getClass().getSimpleName() + "[" + reason + "]: " + getMessage();
+    Object reasonTag() {
+        return reason;
     }
 }

@@ -12,4 +12,16 @@ public abstract sealed class CocoonException extends RuntimeException
     CocoonException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The precise reason, where the subtype has one; shown once by {@link #toString()}. */
+    Object reasonTag() {
+        return null;
+    }
+
+    /** The class, the reason where there is one, and the message: {@code AttestationException[EXPIRED]: ...}. */
+    @Override
+    public String toString() {
+        Object reason = reasonTag();
+        return getClass().getSimpleName() + (reason == null ? "" : "[" + reason + "]") + ": " + getMessage();
+    }
 }

@@ -59,9 +59,8 @@ public final class IntegrityException extends CocoonException {
         return reason;
     }
 
-    /** The class, the reason and the message, each once: {@code IntegrityException[...]: ...}. */
     @Override
-    public String toString() {
-        return getClass().getSimpleName() + "[" + reason + "]: " + getMessage();
+    Object reasonTag() {
+        return reason;
     }
 }

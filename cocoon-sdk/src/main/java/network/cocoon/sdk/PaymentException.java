@@ -35,9 +35,8 @@ public final class PaymentException extends CocoonException {
         return reason;
     }
 
-    /** The class, the reason and the message, each once. */
     @Override
-    public String toString() {
-        return getClass().getSimpleName() + "[" + reason + "]: " + getMessage();
+    Object reasonTag() {
+        return reason;
     }
 }
