@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +29,17 @@ import network.cocoon.sdk.protocol.ProtocolJson;
 import network.cocoon.sdk.protocol.RequestEnvelope;
 import network.cocoon.sdk.protocol.SealedResponseBody;
 import network.cocoon.sdk.protocol.StreamEvent;
+import network.cocoon.sdk.protocol.PaymentDemand;
+import network.cocoon.sdk.protocol.PaymentPromise;
+import network.cocoon.sdk.protocol.ResultStatement;
+import network.cocoon.sdk.protocol.SignedResult;
+import network.cocoon.sdk.protocol.WorkerError;
+import network.cocoon.sdk.payment.ChannelRecord;
+import network.cocoon.sdk.payment.Payment;
+import network.cocoon.sdk.payment.PaymentChannel;
+import network.cocoon.sdk.payment.SignedReceipt;
+import network.cocoon.sdk.payment.SignedSemiChannel;
+import network.cocoon.sdk.payment.Tariff;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -73,9 +85,11 @@ public final class CocoonClient implements AutoCloseable {
     private final ExecutorService executor;
     private final boolean ownsHttp;
     private final SecureRandom random = new SecureRandom();
+    private final ChannelPayer payer;
 
     private CocoonClient(Builder b) {
         this.policy = b.policy;
+        this.payer = b.payment == null ? null : new ChannelPayer(b.payment, b.policy.clock());
         this.ownsHttp = b.httpClient == null;
         // Without automatic retries, a pooled connection the worker already closed would fail a request:
         // drop idle connections well before common server idle timeouts (30 s for the JDK's server).
@@ -115,25 +129,7 @@ public final class CocoonClient implements AutoCloseable {
      * @throws TransportException if the worker cannot be reached
      */
     public VerifiedCompletion chat(ChatRequest request) {
-        Exchange exchange = prepare(request, false);
-        try (Response response = exchange.execute()) {
-            byte[] sealed = WorkerConnection.readLimited(response.body(), MAX_RESPONSE_BYTES);
-            byte[] plaintext;
-            try {
-                plaintext = exchange.sealed.openResponse(sealed);
-            } catch (SealingException e) {
-                throw new IntegrityException(Reason.DECRYPTION_FAILED, e.getMessage(), e);
-            }
-            SealedResponseBody body;
-            try {
-                body = ProtocolJson.read(plaintext, SealedResponseBody.class);
-            } catch (IOException e) {
-                throw new IntegrityException(Reason.MALFORMED_RESPONSE, "response body: " + e.getMessage(), e);
-            }
-            return exchange.verified(body.completion(), body.result());
-        } catch (IOException e) {
-            throw exchange.connection.transportFailure("request", e);
-        }
+        return send(request, null);
     }
 
     /**
@@ -154,7 +150,103 @@ public final class CocoonClient implements AutoCloseable {
      */
     public VerifiedCompletion chatStream(ChatRequest request, StreamListener listener) {
         Objects.requireNonNull(listener);
-        Exchange exchange = prepare(request, true);
+        return send(request, listener);
+    }
+
+    /**
+     * The records of the payment channels this client has paid on: for each, what the receipts say is owed and
+     * what the last promise allows the worker to claim. Empty without a {@link Builder#payment}.
+     */
+    public List<ChannelRecord> payments() {
+        return payer == null ? List.of() : payer.records();
+    }
+
+    /**
+     * Verifies (or returns the cached verification of) the next worker's attestation without sending a
+     * prompt; useful to fail fast at start-up.
+     */
+    public VerifiedWorker verifyWorker() {
+        return pickWorker().verifiedWorker();
+    }
+
+    /**
+     * Releases the client's threads and, unless the OkHttp client was injected (its owner closes it), the
+     * HTTP connections and dispatcher threads.
+     */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        if (ownsHttp) {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
+    }
+
+    /** One request, paid when a channel is configured: at most one re-signed promise after a sealed 402. */
+    private VerifiedCompletion send(ChatRequest request, StreamListener listener) {
+        Objects.requireNonNull(request);
+        WorkerConnection connection = pickWorker();
+        VerifiedWorker worker = connection.verifiedWorker();
+        String servedModel = worker.document().model().id();
+        if (request.model() != null && !request.model().equals(servedModel)) {
+            throw new AttestationException(AttestationException.Reason.MODEL_NOT_ALLOWED,
+                    "requested model " + request.model() + " but the worker attests " + servedModel);
+        }
+        if (payer == null) {
+            if (worker.document().payment() != null) {
+                throw new PaymentException(PaymentException.Reason.PAYMENT_REQUIRED, "payment", "the worker takes"
+                        + " payment; give the client a PaymentChannel", null, null);
+            }
+            return exchange(connection, worker, request, listener, null, null);
+        }
+        try (ChannelPayer.Session session = payer.open(worker)) {
+            long maxCost;
+            try {
+                maxCost = Tariff.amount(worker.document().price(), Tariff.promptBound(request.messages()),
+                        request.maxTokens());
+            } catch (ArithmeticException e) {
+                throw new PaymentException(PaymentException.Reason.OVER_CAP, "max_tokens",
+                        "the request's maximum cost does not fit 63 bits", null, e);
+            }
+            SignedSemiChannel promise = session.promise(maxCost);
+            try {
+                return exchange(connection, worker, request, listener, session, promise);
+            } catch (PaymentDemanded demanded) {
+                promise = session.resign(demanded.demand);
+                try {
+                    return exchange(connection, worker, request, listener, session, promise);
+                } catch (PaymentDemanded again) {
+                    throw new PaymentException(PaymentException.Reason.PAYMENT_REQUIRED, "required", "the worker"
+                            + " still asks for " + again.demand.required() + " nanotons after a re-signed promise",
+                            null, null);
+                }
+            }
+        }
+    }
+
+    private VerifiedCompletion exchange(WorkerConnection connection, VerifiedWorker worker, ChatRequest request,
+                                        StreamListener listener, ChannelPayer.Session session,
+                                        SignedSemiChannel promise) {
+        Exchange exchange = prepare(connection, worker, request, listener != null, session, promise);
+        return listener == null ? single(exchange) : streamed(exchange, listener);
+    }
+
+    private VerifiedCompletion single(Exchange exchange) {
+        try (Response response = exchange.execute()) {
+            byte[] sealed = WorkerConnection.readLimited(response.body(), MAX_RESPONSE_BYTES);
+            SealedResponseBody body;
+            try {
+                body = ProtocolJson.read(exchange.open(sealed), SealedResponseBody.class);
+            } catch (IOException e) {
+                throw new IntegrityException(Reason.MALFORMED_RESPONSE, "response body: " + e.getMessage(), e);
+            }
+            return exchange.verified(body.completion(), body.result(), body.receipt());
+        } catch (IOException e) {
+            throw exchange.connection.transportFailure("request", e);
+        }
+    }
+
+    private VerifiedCompletion streamed(Exchange exchange, StreamListener listener) {
         try (Response response = exchange.execute(); InputStream in = response.body().byteStream()) {
             StreamOpener opener = exchange.sealed.openStream(in, MAX_CHUNK_BYTES);
             StringBuilder transcript = new StringBuilder();
@@ -185,32 +277,11 @@ public final class CocoonClient implements AutoCloseable {
                     } catch (IllegalArgumentException e) {
                         throw new IntegrityException(Reason.MALFORMED_RESPONSE, e.getMessage(), e);
                     }
-                    return exchange.verified(completion, fin.result());
+                    return exchange.verified(completion, fin.result(), fin.receipt());
                 }
             }
         } catch (IOException e) {
             throw exchange.connection.transportFailure("streamed request", e);
-        }
-    }
-
-    /**
-     * Verifies (or returns the cached verification of) the next worker's attestation without sending a
-     * prompt; useful to fail fast at start-up.
-     */
-    public VerifiedWorker verifyWorker() {
-        return pickWorker().verifiedWorker();
-    }
-
-    /**
-     * Releases the client's threads and, unless the OkHttp client was injected (its owner closes it), the
-     * HTTP connections and dispatcher threads.
-     */
-    @Override
-    public void close() {
-        executor.shutdownNow();
-        if (ownsHttp) {
-            http.dispatcher().executorService().shutdown();
-            http.connectionPool().evictAll();
         }
     }
 
@@ -234,23 +305,23 @@ public final class CocoonClient implements AutoCloseable {
         return workers.get(Math.floorMod(nextWorker.getAndIncrement(), workers.size()));
     }
 
-    private Exchange prepare(ChatRequest request, boolean stream) {
-        Objects.requireNonNull(request);
-        WorkerConnection connection = pickWorker();
-        VerifiedWorker worker = connection.verifiedWorker();
-        String servedModel = worker.document().model().id();
-        if (request.model() != null && !request.model().equals(servedModel)) {
-            throw new AttestationException(AttestationException.Reason.MODEL_NOT_ALLOWED,
-                    "requested model " + request.model() + " but the worker attests " + servedModel);
-        }
+    private Exchange prepare(WorkerConnection connection, VerifiedWorker worker, ChatRequest request, boolean stream,
+                             ChannelPayer.Session session, SignedSemiChannel promise) {
         byte[] id = new byte[16];
         random.nextBytes(id);
         String requestId = HexFormat.of().formatHex(id);
+        PaymentPromise payment = null;
+        if (session != null) {
+            var params = session.parameters();
+            payment = new PaymentPromise(params.channelId().toString(), params.clientKey(),
+                    params.clientAddress().toString(), promise.toBoc());
+        }
         RequestEnvelope envelope = new RequestEnvelope(requestId, policy.clock().millis(),
-                policy.maxPrice().orElse(worker.document().price()));
+                policy.maxPrice().orElse(worker.document().price()), payment);
         byte[] body = ProtocolJson.write(InferenceRequest.of(request, stream, envelope));
         SealedRequest sealed = SealedRequest.seal(worker.keyConfig(), worker.suite(), body);
-        return new Exchange(connection, worker, requestId, request.maxTokens(), sealed, sealed.message(), stream);
+        return new Exchange(connection, worker, requestId, request.maxTokens(), sealed, sealed.message(), stream,
+                session);
     }
 
     /** One request in flight: what was sent, to whom, and how to check the answer. */
@@ -262,9 +333,10 @@ public final class CocoonClient implements AutoCloseable {
         final SealedRequest sealed;
         final byte[] message;
         final boolean stream;
+        final ChannelPayer.Session session;
 
         Exchange(WorkerConnection connection, VerifiedWorker worker, String requestId, int maxTokens,
-                 SealedRequest sealed, byte[] message, boolean stream) {
+                 SealedRequest sealed, byte[] message, boolean stream, ChannelPayer.Session session) {
             this.connection = connection;
             this.worker = worker;
             this.requestId = requestId;
@@ -272,6 +344,15 @@ public final class CocoonClient implements AutoCloseable {
             this.sealed = sealed;
             this.message = message;
             this.stream = stream;
+            this.session = session;
+        }
+
+        byte[] open(byte[] sealedResponse) {
+            try {
+                return sealed.openResponse(sealedResponse);
+            } catch (SealingException e) {
+                throw new IntegrityException(Reason.DECRYPTION_FAILED, e.getMessage(), e);
+            }
         }
 
         Response execute() throws IOException {
@@ -282,6 +363,10 @@ public final class CocoonClient implements AutoCloseable {
                     .build();
             Response response = http.newCall(httpRequest).execute();
             try {
+                if (response.code() == 402 && session != null
+                        && response.header("Content-Type", "").startsWith(RESPONSE_MEDIA_TYPE)) {
+                    throw demand(response);
+                }
                 if (response.code() != 200) {
                     WorkerRejectedException rejection = WorkerConnection.rejection(response);
                     if (rejection.code() == ErrorCode.UNKNOWN_KEY_ID) {
@@ -301,13 +386,55 @@ public final class CocoonClient implements AutoCloseable {
             }
         }
 
-        VerifiedCompletion verified(ChatCompletion completion, network.cocoon.sdk.protocol.SignedResult result) {
-            var statement = ResultVerifier.verify(worker, message, requestId, maxTokens, completion, result);
+        /** Only a 402 sealed to this request's response key makes the SDK sign more; a clear one is a refusal. */
+        private PaymentDemanded demand(Response response) throws IOException {
+            byte[] plaintext = open(WorkerConnection.readLimited(response.body(), 64 * 1024));
+            WorkerError error;
+            try {
+                error = ProtocolJson.read(plaintext, WorkerError.class);
+            } catch (IOException e) {
+                throw new IntegrityException(Reason.MALFORMED_RESPONSE, "payment demand: " + e.getMessage(), e);
+            }
+            if (error.error() == null || error.error().payment() == null
+                    || ErrorCode.fromWireName(error.error().code()) != ErrorCode.PAYMENT_REQUIRED) {
+                throw new IntegrityException(Reason.MALFORMED_RESPONSE, "a sealed 402 must carry a payment demand");
+            }
+            return new PaymentDemanded(error.error().payment());
+        }
+
+        VerifiedCompletion verified(ChatCompletion completion, SignedResult result, byte[] receiptBoc) {
+            SignedReceipt receipt = null;
+            String receiptHash = ResultStatement.NO_RECEIPT;
+            if (session != null) {
+                if (receiptBoc == null) {
+                    throw new PaymentException(PaymentException.Reason.MALFORMED_RECEIPT, "receipt",
+                            "a paid request was answered without a receipt", null, null);
+                }
+                receipt = SignedReceipt.fromBoc(receiptBoc);
+                receiptHash = receipt.receipt().hashHex();
+            } else if (receiptBoc != null) {
+                throw new IntegrityException(Reason.MALFORMED_RESPONSE, "a receipt came back for an unpaid request");
+            }
+            var statement = ResultVerifier.verify(worker, message, requestId, maxTokens, completion, result,
+                    receiptHash);
+            Optional<Payment> payment = session == null ? Optional.empty()
+                    : Optional.of(session.accept(receipt, statement));
             var document = worker.document();
             return new VerifiedCompletion(completion, new Verification(connection.endpoint(), document.platform(),
                     worker.claims().secure(), worker.claims().measurements(), document.model(), document.price(),
                     HexFormat.of().formatHex(document.signingKey()), statement.requestHash(),
-                    worker.trustedUntil()));
+                    worker.trustedUntil()), payment);
+        }
+    }
+
+    /** A sealed 402 from the worker: unwinds to {@link #send}, which re-signs once. */
+    private static final class PaymentDemanded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient PaymentDemand demand;
+
+        PaymentDemanded(PaymentDemand demand) {
+            super("payment demanded", null, false, false);
+            this.demand = demand;
         }
     }
 
@@ -318,6 +445,7 @@ public final class CocoonClient implements AutoCloseable {
         private OkHttpClient httpClient;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofMinutes(2);
+        private PaymentChannel payment;
 
         private Builder() {
         }
@@ -356,6 +484,16 @@ public final class CocoonClient implements AutoCloseable {
         /** Time for a whole request, a streamed one included (default 2 min). */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive(timeout);
+            return this;
+        }
+
+        /**
+         * Pays every request on this channel: the SDK signs a promise per request, verifies each receipt and
+         * keeps the channel's record in the channel's store. Without it, the client only talks to workers that
+         * take no payment.
+         */
+        public Builder payment(PaymentChannel channel) {
+            this.payment = Objects.requireNonNull(channel);
             return this;
         }
 

@@ -20,7 +20,7 @@ final class ResultVerifier {
      * @throws IntegrityException with the reason of the first check that fails
      */
     static ResultStatement verify(VerifiedWorker worker, byte[] sentMessage, String requestId, int maxTokens,
-                                  ChatCompletion completion, SignedResult result) {
+                                  ChatCompletion completion, SignedResult result, String receiptHash) {
         var model = worker.document().model();
         if (!ChatCompletion.idFor(requestId).equals(completion.id())) {
             throw new IntegrityException(Reason.REQUEST_ID_MISMATCH, "completion answers another request");
@@ -33,8 +33,7 @@ final class ResultVerifier {
             throw new IntegrityException(Reason.MAX_TOKENS_EXCEEDED, completion.usage().completionTokens()
                     + " completion tokens reported, at most " + maxTokens + " allowed");
         }
-        ResultStatement expected = ResultStatement.of(sentMessage, completion, model.digest(),
-                ResultStatement.NO_RECEIPT);
+        ResultStatement expected = ResultStatement.of(sentMessage, completion, model.digest(), receiptHash);
         ResultStatement received = result.statement();
         if (!expected.requestHash().equals(received.requestHash())) {
             throw new IntegrityException(Reason.REQUEST_HASH_MISMATCH, "statement covers other request bytes");

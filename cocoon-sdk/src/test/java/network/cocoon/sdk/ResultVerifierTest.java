@@ -36,7 +36,8 @@ class ResultVerifierTest {
 
     private Reason refusal(ChatCompletion answer, SignedResult result) {
         return assertThrows(IntegrityException.class,
-                () -> ResultVerifier.verify(worker, sent, REQUEST_ID, MAX_TOKENS, answer, result)).reason();
+                () -> ResultVerifier.verify(worker, sent, REQUEST_ID, MAX_TOKENS, answer, result,
+                        ResultStatement.NO_RECEIPT)).reason();
     }
 
     private Reason refusal(UnaryOperator<ResultStatement> tamper) {
@@ -46,7 +47,7 @@ class ResultVerifierTest {
     @Test
     void honestResultVerifies() {
         ResultVerifier.verify(worker, sent, REQUEST_ID, MAX_TOKENS, completion,
-                signed(honestStatement(), fixture.signingKey));
+                signed(honestStatement(), fixture.signingKey), ResultStatement.NO_RECEIPT);
     }
 
     @Test

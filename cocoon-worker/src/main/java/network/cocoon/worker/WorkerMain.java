@@ -12,7 +12,15 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import network.cocoon.sdk.crypto.Ed25519KeyPair;
 import network.cocoon.sdk.protocol.Price;
+import network.cocoon.sdk.payment.ClosingConfig;
+import network.cocoon.sdk.payment.TonAddress;
+import network.cocoon.sdk.protocol.PaymentTerms;
 import network.cocoon.worker.identity.AttestationService;
+import network.cocoon.worker.payment.DevFunding;
+import network.cocoon.worker.payment.PaymentDesk;
+import network.cocoon.worker.payment.PaymentLedger;
+import network.cocoon.worker.payment.PaymentSettings;
+import network.cocoon.worker.tee.GpuAttester;
 import network.cocoon.worker.identity.WorkerIdentity;
 import network.cocoon.worker.inference.DjlEngine;
 import network.cocoon.worker.inference.EngineSettings;
@@ -37,7 +45,14 @@ import network.cocoon.worker.tee.TeePlatform;
  *   --chat-template NAME    chatml or llama3 (detected)
  *   --price-prompt N        nanotons per 1,000 prompt tokens (0)
  *   --price-completion N    nanotons per 1,000 completion tokens (0)
- *   --payout ADDRESS        operator's TON address ("")
+ *   --payout ADDRESS        operator's TON address, raw form wc:hex (the zero address in dev payment mode)
+ *   --payments off|dev      how requests are paid (dev with --tee dev, else off); dev is INSECURE: channels
+ *                           are not on chain and every one is taken to hold --dev-deposit
+ *   --dev-deposit N         the deposit assumed for dev channels, nanotons (10000000000)
+ *   --channel-key-seed FILE the operator's channel key seed (32 bytes hex); a fresh one is made if absent
+ *   --ledger FILE           the payment ledger's SQLite file (cocoon-ledger.db)
+ *   --quarantine-duration S --misbehavior-fine N --excess-fee N
+ *                           the channel terms accepted (3600, 0, 0)
  *   --max-batch N --queue N --max-context N
  * </pre>
  */
@@ -62,20 +77,53 @@ public final class WorkerMain {
         WorkerIdentity identity = WorkerIdentity.generate();
         Price price = new Price(Long.parseLong(options.getOrDefault("price-prompt", "0")),
                 Long.parseLong(options.getOrDefault("price-completion", "0")));
-        AttestationService attestation = new AttestationService(identity, tee, engine.model(), price,
-                options.getOrDefault("payout", ""), Duration.ofHours(1), Clock.systemUTC());
+        PaymentDesk payments = payments(options, identity, price);
+        String payout = payments == null ? options.getOrDefault("payout", "") : payments.payout().toString();
+        AttestationService attestation = new AttestationService(identity, tee, GpuAttester.NONE, engine.model(),
+                price, payout, payments == null ? null : payments.terms(), Duration.ofHours(1), Clock.systemUTC());
         InetSocketAddress address = new InetSocketAddress(options.getOrDefault("host", "127.0.0.1"),
                 Integer.parseInt(options.getOrDefault("port", "8080")));
-        WorkerServer server = WorkerServer.start(ServerSettings.defaults(address), identity, attestation, engine);
+        WorkerServer server = WorkerServer.start(ServerSettings.defaults(address), identity, attestation, engine,
+                payments);
         System.out.println("cocoon worker serving " + engine.model().id() + " (digest " + engine.model().digest()
                 + ") at " + server.endpoint());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             engine.close();
+            if (payments != null) {
+                payments.ledger().close();
+            }
             stopped.countDown();
         }));
         stopped.await();
+    }
+
+    static PaymentDesk payments(Map<String, String> options, WorkerIdentity identity, Price price) throws IOException {
+        String mode = options.getOrDefault("payments", options.getOrDefault("tee", "dev").equals("dev") ? "dev" : "off");
+        if (mode.equals("off")) {
+            return null;
+        }
+        if (!mode.equals("dev")) {
+            throw new IllegalArgumentException("--payments must be off or dev; payments on TON need the settlement"
+                    + " module, which this version does not have yet");
+        }
+        Ed25519KeyPair channelKey = options.containsKey("channel-key-seed")
+                ? Ed25519KeyPair.fromSeed(HexFormat.of().parseHex(
+                        Files.readString(Path.of(options.get("channel-key-seed"))).trim()))
+                : Ed25519KeyPair.generate();
+        TonAddress payout = TonAddress.parse(options.getOrDefault("payout", "0:" + "0".repeat(64)), "--payout");
+        PaymentSettings paymentSettings = new PaymentSettings(PaymentTerms.MODE_DEV, channelKey, payout,
+                new ClosingConfig(Long.parseLong(options.getOrDefault("quarantine-duration", "3600")),
+                        Long.parseLong(options.getOrDefault("misbehavior-fine", "0")), 0),
+                Long.parseLong(options.getOrDefault("excess-fee", "0")),
+                Path.of(options.getOrDefault("ledger", "cocoon-ledger.db")));
+        long deposit = Long.parseLong(options.getOrDefault("dev-deposit", "10000000000"));
+        System.out.println("INSECURE dev payments: channels are not on chain and each is taken to hold " + deposit
+                + " nanotons; nothing can be paid out. For development only.");
+        PaymentLedger ledger = PaymentLedger.open(paymentSettings.ledger());
+        return new PaymentDesk(paymentSettings, new DevFunding(deposit), ledger, identity.signingKey(), price,
+                Clock.systemUTC());
     }
 
     static TeePlatform tee(Map<String, String> options) throws IOException {

@@ -21,5 +21,12 @@ class QuickstartTest {
         String printed = buffer.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("answer   579   (correct)"), printed);
         assertTrue(printed.contains("verified"), printed);
+        // 26 prompt tokens at 100,000 and 3 + end-of-sequence completion tokens at 200,000 nanotons per 1,000.
+        var receipt = answer.payment().orElseThrow().receipt().receipt();
+        assertEquals(26, receipt.promptTokens());
+        assertEquals(answer.completion().usage().completionTokens(), receipt.completionTokens());
+        assertEquals((26 * 100_000 + receipt.completionTokens() * 200_000) / 1000, receipt.amount());
+        assertEquals(receipt.amount(), receipt.cumulative());
+        assertTrue(printed.contains("paid     " + receipt.amount() + " nanotons"), printed);
     }
 }

@@ -81,8 +81,12 @@ final class ChannelCells {
     }
 
     static void requireConsumed(CellSlice slice, String what) throws PaymentException {
+        requireConsumed(slice, Reason.MALFORMED_STATE, what);
+    }
+
+    static void requireConsumed(CellSlice slice, Reason malformed, String what) throws PaymentException {
         if (slice.getRestBits() != 0 || slice.getRefsCount() != 0) {
-            throw new PaymentException(Reason.MALFORMED_STATE, what + " has bits or references beyond its layout");
+            throw new PaymentException(malformed, what + " has bits or references beyond its layout");
         }
     }
 
@@ -97,6 +101,22 @@ final class ChannelCells {
      * @throws PaymentException if the bytes are too large, not a bag of cells, or not canonical
      */
     static Cell parseBoc(byte[] boc) throws PaymentException {
+        return parseBoc(boc, Reason.MALFORMED_STATE);
+    }
+
+    /** As {@link #parseBoc(byte[])}, refusing with {@code malformed}. */
+    static Cell parseBoc(byte[] boc, Reason malformed) throws PaymentException {
+        try {
+            return parseCanonical(boc);
+        } catch (PaymentException e) {
+            if (e.reason() != Reason.MALFORMED_STATE || malformed == Reason.MALFORMED_STATE) {
+                throw e;
+            }
+            throw new PaymentException(malformed, e.getMessage(), e.getCause());
+        }
+    }
+
+    private static Cell parseCanonical(byte[] boc) throws PaymentException {
         if (boc.length > MAX_BOC_BYTES) {
             throw new PaymentException(Reason.MALFORMED_STATE, "bag of cells larger than " + MAX_BOC_BYTES + " bytes");
         }
@@ -174,12 +194,20 @@ final class ChannelCells {
 
     /** Parses with ton4j, turning its failures on short or odd cells into a typed refusal. */
     static <T> T parse(Cell root, CellParser<T> parser) throws PaymentException {
+        return parse(root, Reason.MALFORMED_STATE, parser);
+    }
+
+    /** As {@link #parse(Cell, CellParser)}, refusing a layout mismatch with {@code malformed}. */
+    static <T> T parse(Cell root, Reason malformed, CellParser<T> parser) throws PaymentException {
         try {
             return parser.parse(CellSlice.beginParse(root));
         } catch (PaymentException e) {
             throw e;
         } catch (RuntimeException | Error e) {
-            throw unlessFatal(e, "cell layout does not match");
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
+            throw new PaymentException(malformed, "cell layout does not match", e);
         }
     }
 

@@ -30,12 +30,15 @@ import network.cocoon.sdk.crypto.Digests;
  * @param devRoot for {@code dev} documents, the dev root's Ed25519 public key, so that a developer can see
  *     which key to pin; informational only (outside the canonical encoding, never trusted: the client verifies
  *     dev evidence against the key its user pinned); omitted from JSON when empty
+ * @param payment how the worker is paid, or {@code null} for a worker that takes no payment; inside the
+ *     canonical encoding (appended after {@code nonce} when present), so the evidence binds it
  */
 public record AttestationDocument(String version, String platform, byte[] evidence, byte[] hpkeKeyConfig,
                                   byte[] signingKey, ModelInfo model, Price price, String payout, long issuedAt,
                                   long expiresAt, byte[] nonce,
                                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GpuEvidence> gpuEvidence,
-                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) byte[] devRoot) {
+                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) byte[] devRoot,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) PaymentTerms payment) {
     /** Validates presence of every field; semantic checks belong to the verifier. */
     public AttestationDocument {
         Objects.requireNonNull(version, "version");
@@ -58,7 +61,7 @@ public record AttestationDocument(String version, String platform, byte[] eviden
                                byte[] signingKey, ModelInfo model, Price price, String payout, long issuedAt,
                                long expiresAt, byte[] nonce) {
         this(version, platform, evidence, hpkeKeyConfig, signingKey, model, price, payout, issuedAt, expiresAt, nonce,
-                List.of(), null);
+                List.of(), null, null);
     }
 
     /** A copy of the platform evidence. */
@@ -94,12 +97,15 @@ public record AttestationDocument(String version, String platform, byte[] eviden
     /** The canonical encoding of every field except the evidence, in the order {@code docs/protocol.md} gives. */
     @JsonIgnore
     public byte[] canonicalEncoding() {
-        return CanonicalEncoder.labelled(Labels.ATTESTATION)
+        CanonicalEncoder encoder = CanonicalEncoder.labelled(Labels.ATTESTATION)
                 .text(version).text(platform).bytes(hpkeKeyConfig).bytes(signingKey)
                 .text(model.id()).bytes(model.digestBytes())
                 .int64(price.promptPer1k()).int64(price.completionPer1k())
-                .text(payout).int64(issuedAt).int64(expiresAt).bytes(nonce)
-                .toByteArray();
+                .text(payout).int64(issuedAt).int64(expiresAt).bytes(nonce);
+        if (payment != null) {
+            payment.encode(encoder);
+        }
+        return encoder.toByteArray();
     }
 
     /** The 64 bytes that the platform evidence must cover (TDX {@code REPORTDATA}). */
@@ -111,18 +117,24 @@ public record AttestationDocument(String version, String platform, byte[] eviden
     /** The same document with other evidence. */
     public AttestationDocument withEvidence(byte[] newEvidence) {
         return new AttestationDocument(version, platform, newEvidence, hpkeKeyConfig, signingKey, model, price, payout,
-                issuedAt, expiresAt, nonce, gpuEvidence, devRoot);
+                issuedAt, expiresAt, nonce, gpuEvidence, devRoot, payment);
     }
 
     /** The same document naming its dev root. */
     public AttestationDocument withDevRoot(byte[] devRootPublicKey) {
         return new AttestationDocument(version, platform, evidence, hpkeKeyConfig, signingKey, model, price, payout,
-                issuedAt, expiresAt, nonce, gpuEvidence, devRootPublicKey);
+                issuedAt, expiresAt, nonce, gpuEvidence, devRootPublicKey, payment);
     }
 
     /** The same document with GPU evidence. */
     public AttestationDocument withGpuEvidence(List<GpuEvidence> evidence) {
         return new AttestationDocument(version, platform, this.evidence, hpkeKeyConfig, signingKey, model, price,
-                payout, issuedAt, expiresAt, nonce, evidence, devRoot);
+                payout, issuedAt, expiresAt, nonce, evidence, devRoot, payment);
+    }
+
+    /** The same document with payment terms; the evidence must then be made again, as it covers them. */
+    public AttestationDocument withPayment(PaymentTerms terms) {
+        return new AttestationDocument(version, platform, evidence, hpkeKeyConfig, signingKey, model, price, payout,
+                issuedAt, expiresAt, nonce, gpuEvidence, devRoot, terms);
     }
 }

@@ -24,6 +24,15 @@ public enum ErrorCode {
     STALE_TIMESTAMP(422),
     /** The client's price cap is below the worker's price. */
     PRICE_NOT_ACCEPTED(422),
+    /**
+     * The request carries no promise, or one that does not cover what the client owes plus this request's
+     * maximum cost. Sealed to the request's response key, with a {@link PaymentDemand}.
+     */
+    PAYMENT_REQUIRED(402),
+    /** The request's payment promise fails a check (signature, layout, channel, seqno, deposit). */
+    INVALID_PAYMENT(400),
+    /** The worker takes no payments, but the request carries one. */
+    PAYMENT_NOT_ACCEPTED(422),
     /** The requested model is not the one served. */
     MODEL_NOT_SERVED(404),
     /** The message exceeds the worker's size limit. */

@@ -1,5 +1,6 @@
 package network.cocoon.sdk.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.regex.Pattern;
 import network.cocoon.sdk.chat.InvalidFieldException;
@@ -10,9 +11,12 @@ import network.cocoon.sdk.chat.InvalidFieldException;
  * @param requestId 128 random bits as 32 lowercase hex digits; the worker refuses a repeat
  * @param timestamp client clock, milliseconds since the epoch; the worker refuses one outside its window
  * @param maxPrice the highest price per 1,000 tokens the client accepts
+ * @param payment the channel and signed promise that pay for this request; absent for a worker that takes
+ *     no payment
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record RequestEnvelope(@JsonProperty("request_id") String requestId, long timestamp,
-                              @JsonProperty("max_price") Price maxPrice) {
+                              @JsonProperty("max_price") Price maxPrice, PaymentPromise payment) {
     private static final Pattern REQUEST_ID = Pattern.compile("[0-9a-f]{32}");
 
     /** Validates the request id's form. */
@@ -26,5 +30,10 @@ public record RequestEnvelope(@JsonProperty("request_id") String requestId, long
         if (!REQUEST_ID.matcher(requestId).matches()) {
             throw new InvalidFieldException("request_id", "must be 32 lowercase hex digits");
         }
+    }
+
+    /** An envelope without payment. */
+    public RequestEnvelope(String requestId, long timestamp, Price maxPrice) {
+        this(requestId, timestamp, maxPrice, null);
     }
 }

@@ -44,9 +44,18 @@ public sealed interface StreamEvent {
      * @param finishReason {@code stop} or {@code length}
      * @param usage token counts
      * @param result the signed statement
+     * @param receipt the signed payment receipt's bag of cells, for a paid request; absent otherwise
      */
     record Final(String id, long created, String model, @JsonProperty("finish_reason") String finishReason,
-                 Usage usage, SignedResult result) implements StreamEvent {
+                 Usage usage, SignedResult result,
+                 @com.fasterxml.jackson.annotation.JsonInclude(
+                         com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) byte[] receipt)
+            implements StreamEvent {
+        /** A final event without a receipt. */
+        public Final(String id, long created, String model, String finishReason, Usage usage, SignedResult result) {
+            this(id, created, model, finishReason, usage, result, null);
+        }
+
         /** Validates presence. */
         public Final {
             Objects.requireNonNull(id, "id");
@@ -54,6 +63,13 @@ public sealed interface StreamEvent {
             Objects.requireNonNull(finishReason, "finish_reason");
             Objects.requireNonNull(usage, "usage");
             Objects.requireNonNull(result, "result");
+            receipt = receipt == null ? null : receipt.clone();
+        }
+
+        /** A copy of the receipt, or {@code null}. */
+        @Override
+        public byte[] receipt() {
+            return receipt == null ? null : receipt.clone();
         }
     }
 

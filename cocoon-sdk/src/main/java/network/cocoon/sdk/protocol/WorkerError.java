@@ -1,5 +1,7 @@
 package network.cocoon.sdk.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * The clear-text JSON body of a refused request: {@code {"error":{"code":"replayed_request","message":"..."}}}.
  *
@@ -11,8 +13,14 @@ public record WorkerError(Detail error) {
      *
      * @param code the {@link ErrorCode} wire name
      * @param message a human-readable reason with no prompt or answer text
+     * @param payment for {@code payment_required}, what the worker asks for; otherwise absent
      */
-    public record Detail(String code, String message) {
+    public record Detail(String code, String message,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) PaymentDemand payment) {
+        /** A detail without a payment demand. */
+        public Detail(String code, String message) {
+            this(code, message, null);
+        }
     }
 
     /** An error body for a code. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import network.cocoon.sdk.protocol.AttestationDocument;
 import network.cocoon.sdk.protocol.Labels;
 import network.cocoon.sdk.protocol.ModelInfo;
+import network.cocoon.sdk.protocol.PaymentTerms;
 import network.cocoon.sdk.protocol.Price;
 import network.cocoon.sdk.attestation.nvidia.GpuEvidence;
 import network.cocoon.worker.tee.GpuAttester;
@@ -23,6 +24,7 @@ public final class AttestationService {
     private final Duration validity;
     private final Clock clock;
     private final GpuAttester gpus;
+    private final PaymentTerms payment;
 
     /** A service issuing documents valid for {@code validity}, without GPU evidence. */
     public AttestationService(WorkerIdentity identity, TeePlatform tee, ModelInfo model, Price price, String payout,
@@ -33,6 +35,16 @@ public final class AttestationService {
     /** A service issuing documents with evidence from {@code tee} and from the GPUs {@code gpus} reaches. */
     public AttestationService(WorkerIdentity identity, TeePlatform tee, GpuAttester gpus, ModelInfo model, Price price,
                               String payout, Duration validity, Clock clock) {
+        this(identity, tee, gpus, model, price, payout, null, validity, clock);
+    }
+
+    /**
+     * A service whose documents also bind the worker's payment terms ({@code null} for a worker that takes no
+     * payment).
+     */
+    public AttestationService(WorkerIdentity identity, TeePlatform tee, GpuAttester gpus, ModelInfo model, Price price,
+                              String payout, PaymentTerms payment, Duration validity, Clock clock) {
+        this.payment = payment;
         this.gpus = gpus;
         this.identity = identity;
         this.tee = tee;
@@ -51,7 +63,7 @@ public final class AttestationService {
         long now = clock.instant().getEpochSecond();
         AttestationDocument unsigned = new AttestationDocument(Labels.VERSION, tee.platform(), null,
                 identity.keyConfig().encode(), identity.signingKey().publicKey(), model, price, payout, now,
-                now + validity.toSeconds(), nonce);
+                now + validity.toSeconds(), nonce).withPayment(payment);
         byte[] reportData = unsigned.reportData();
         return unsigned.withEvidence(tee.evidence(reportData))
                 .withGpuEvidence(gpus.evidence(GpuEvidence.nonceFor(reportData)))
@@ -61,6 +73,16 @@ public final class AttestationService {
     /** The served model. */
     public ModelInfo model() {
         return model;
+    }
+
+    /** The attested payment terms, or {@code null} when the worker takes no payment. */
+    public PaymentTerms payment() {
+        return payment;
+    }
+
+    /** The attested payout address. */
+    public String payout() {
+        return payout;
     }
 
     /** The attested price. */

@@ -138,6 +138,7 @@ public final class DjlEngine implements InferenceEngine {
                     + " tokens");
         }
         int maxTokens = Math.min(request.maxTokens(), context - prompt.length);
+        request.admission().admit(prompt.length, maxTokens);
         long seed = request.seed() != null ? request.seed() : seeds.nextLong();
         var sequence = new BatchScheduler.Sequence(prompt, maxTokens,
                 new Sampler(request.temperature(), request.topK(), request.topP(), seed),

@@ -17,23 +17,36 @@ import network.cocoon.sdk.protocol.InferenceRequest;
  * @param seed sampler seed, or {@code null} for a random one
  * @param stop stop sequences
  * @param cancelled polled between steps; generation ends with {@link FinishReason#CANCELLED} when true
+ * @param admission called with the exact token counts before the request is queued; may refuse it
  */
 public record GenerationRequest(List<ChatMessage> messages, int maxTokens, double temperature, double topP, int topK,
-                                Long seed, List<String> stop, BooleanSupplier cancelled) {
+                                Long seed, List<String> stop, BooleanSupplier cancelled, Admission admission) {
     /** Copies lists and validates presence. */
     public GenerationRequest {
         messages = List.copyOf(messages);
         stop = List.copyOf(stop);
         Objects.requireNonNull(cancelled);
+        Objects.requireNonNull(admission);
         if (maxTokens < 1) {
             throw new IllegalArgumentException("maxTokens must be at least 1");
         }
     }
 
+    /** A request that every admission accepts. */
+    public GenerationRequest(List<ChatMessage> messages, int maxTokens, double temperature, double topP, int topK,
+                             Long seed, List<String> stop, BooleanSupplier cancelled) {
+        this(messages, maxTokens, temperature, topP, topK, seed, stop, cancelled, Admission.ANY);
+    }
+
     /** The generation parameters of a decrypted request. */
     public static GenerationRequest of(InferenceRequest request, BooleanSupplier cancelled) {
+        return of(request, cancelled, Admission.ANY);
+    }
+
+    /** The generation parameters of a decrypted request, admitted by {@code admission}. */
+    public static GenerationRequest of(InferenceRequest request, BooleanSupplier cancelled, Admission admission) {
         return new GenerationRequest(request.messages(), request.maxTokens(), request.temperature(), request.topP(),
-                request.topK(), request.seed(), request.stop(), cancelled);
+                request.topK(), request.seed(), request.stop(), cancelled, admission);
     }
 
     /** Hides the messages. */

@@ -14,6 +14,12 @@ import network.cocoon.sdk.protocol.ResultStatement;
 import network.cocoon.sdk.protocol.SealedResponseBody;
 import network.cocoon.sdk.protocol.SignedResult;
 import network.cocoon.sdk.protocol.StreamEvent;
+import network.cocoon.sdk.protocol.WorkerError;
+import network.cocoon.sdk.crypto.Digests;
+import network.cocoon.sdk.payment.SignedReceipt;
+import network.cocoon.worker.inference.Admission;
+import network.cocoon.worker.payment.PaymentDesk;
+import network.cocoon.worker.payment.PaymentRefusal;
 import network.cocoon.worker.identity.AttestationService;
 import network.cocoon.worker.identity.WorkerIdentity;
 import network.cocoon.worker.inference.EngineBusyException;
@@ -37,9 +43,11 @@ final class SealedChatHandler {
     private final AttestationService attestation;
     private final InferenceEngine engine;
     private final ReplayGuard replayGuard;
+    private final PaymentDesk payments;
 
     SealedChatHandler(ServerSettings settings, WorkerIdentity identity, AttestationService attestation,
-                      InferenceEngine engine) {
+                      InferenceEngine engine, PaymentDesk payments) {
+        this.payments = payments;
         this.settings = settings;
         this.identity = identity;
         this.attestation = attestation;
@@ -105,25 +113,68 @@ final class SealedChatHandler {
                 return;
             }
             case ACCEPTED -> {
-                // Admitted: fall through to generation.
+                // Admitted: fall through to payment.
             }
         }
-        if (request.stream()) {
-            stream(exchange, message, opened, request);
+        PaymentDesk.Ticket ticket = null;
+        if (payments == null) {
+            if (request.cocoon().payment() != null) {
+                refuse(exchange, ErrorCode.PAYMENT_NOT_ACCEPTED);
+                return;
+            }
         } else {
-            single(exchange, message, opened, request);
+            try {
+                ticket = payments.open(request.cocoon().payment());
+            } catch (PaymentRefusal refusal) {
+                refusePayment(exchange, opened, refusal);
+                return;
+            }
         }
+        try {
+            if (request.stream()) {
+                stream(exchange, message, opened, request, ticket);
+            } else {
+                single(exchange, message, opened, request, ticket);
+            }
+        } finally {
+            if (ticket != null) {
+                ticket.release();
+            }
+        }
+    }
+
+    /**
+     * A 402 is sealed to the request's response key: only this worker can ask a client to sign more. Other
+     * payment refusals are plain, with the field's name and a fixed rule.
+     */
+    private static void refusePayment(Exchange exchange, OpenedRequest opened, PaymentRefusal refusal)
+            throws IOException {
+        if (refusal.code() == ErrorCode.PAYMENT_REQUIRED) {
+            byte[] body = ProtocolJson.write(new WorkerError(new WorkerError.Detail(refusal.code().wireName(),
+                    refusal.getMessage(), refusal.demand())));
+            exchange.send(refusal.code().httpStatus(), RESPONSE_TYPE, opened.sealResponse(body));
+        } else {
+            exchange.sendError(refusal.code(), refusal.text());
+        }
+    }
+
+    private static Admission admission(PaymentDesk.Ticket ticket) {
+        return ticket == null ? Admission.ANY : ticket::admit;
     }
 
     private static void refuse(Exchange exchange, ErrorCode code) throws IOException {
         exchange.sendError(code, WorkerErrors.messageFor(code));
     }
 
-    private void single(Exchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request)
-            throws IOException {
+    private void single(Exchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request,
+                        PaymentDesk.Ticket ticket) throws IOException {
         Generation generation;
         try {
-            generation = engine.generate(GenerationRequest.of(request, () -> false), TokenSink.NONE);
+            generation = engine.generate(GenerationRequest.of(request, () -> false, admission(ticket)),
+                    TokenSink.NONE);
+        } catch (PaymentRefusal refusal) {
+            refusePayment(exchange, opened, refusal);
+            return;
         } catch (EngineBusyException e) {
             refuse(exchange, ErrorCode.BUSY);
             return;
@@ -136,16 +187,22 @@ final class SealedChatHandler {
             return;
         }
         ChatCompletion completion = completion(request, generation);
-        byte[] plaintext = ProtocolJson.write(new SealedResponseBody(completion, sign(message, completion)));
+        SignedReceipt receipt = settle(ticket, message, completion);
+        byte[] plaintext = ProtocolJson.write(new SealedResponseBody(completion, sign(message, completion, receipt),
+                receipt == null ? null : receipt.toBoc()));
         exchange.send(200, RESPONSE_TYPE, opened.sealResponse(plaintext));
     }
 
-    private void stream(Exchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request)
-            throws IOException {
+    private void stream(Exchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request,
+                        PaymentDesk.Ticket ticket) throws IOException {
         StreamWriter writer = new StreamWriter(exchange, opened.streamSealer());
         Generation generation;
         try {
-            generation = engine.generate(GenerationRequest.of(request, writer::clientGone), writer);
+            generation = engine.generate(GenerationRequest.of(request, writer::clientGone, admission(ticket)), writer);
+        } catch (PaymentRefusal refusal) {
+            // Admission runs before the first token, so nothing has been streamed yet.
+            refusePayment(exchange, opened, refusal);
+            return;
         } catch (EngineBusyException e) {
             failStream(exchange, writer, ErrorCode.BUSY, WorkerErrors.messageFor(ErrorCode.BUSY));
             return;
@@ -165,12 +222,15 @@ final class SealedChatHandler {
             return;
         }
         if (writer.clientGone()) {
+            // Nobody will hold a receipt, so nothing is charged (the ticket's reservation is released).
             exchange.abort(new IOException("client went away"));
             return;
         }
         ChatCompletion completion = completion(request, generation);
+        SignedReceipt receipt = settle(ticket, message, completion);
         writer.finish(new StreamEvent.Final(completion.id(), completion.created(), completion.model(),
-                completion.finishReason(), completion.usage(), sign(message, completion)));
+                completion.finishReason(), completion.usage(), sign(message, completion, receipt),
+                receipt == null ? null : receipt.toBoc()));
     }
 
     /** Before the first chunk a refusal is a plain error; after it, a sealed final error event. */
@@ -190,9 +250,19 @@ final class SealedChatHandler {
                 Usage.of(generation.promptTokens(), generation.completionTokens()));
     }
 
-    private SignedResult sign(byte[] message, ChatCompletion completion) {
+    /** Charges a paid answer and records its receipt durably, before the answer leaves; null when unpaid. */
+    private static SignedReceipt settle(PaymentDesk.Ticket ticket, byte[] message, ChatCompletion completion) {
+        if (ticket == null || !ticket.paid()) {
+            return null;
+        }
+        return ticket.settle(Digests.sha256(message),
+                Digests.sha256(ResultStatement.canonicalCompletion(completion)),
+                completion.usage().promptTokens(), completion.usage().completionTokens());
+    }
+
+    private SignedResult sign(byte[] message, ChatCompletion completion, SignedReceipt receipt) {
         ResultStatement statement = ResultStatement.of(message, completion, attestation.model().digest(),
-                ResultStatement.NO_RECEIPT);
+                receipt == null ? ResultStatement.NO_RECEIPT : receipt.receipt().hashHex());
         return new SignedResult(statement, identity.signingKey().sign(statement.signedDigest()));
     }
 

@@ -11,7 +11,9 @@ import network.cocoon.sdk.protocol.ErrorCode;
 import network.cocoon.sdk.protocol.WorkerError;
 import network.cocoon.worker.identity.AttestationService;
 import network.cocoon.worker.identity.WorkerIdentity;
+
 import network.cocoon.worker.inference.InferenceEngine;
+import network.cocoon.worker.payment.PaymentDesk;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -44,9 +46,23 @@ public final class WorkerServer implements AutoCloseable {
         this.deadlines = deadlines;
     }
 
-    /** Starts serving; the engine and identity stay owned by the caller. */
+    /** Starts serving without taking payment; the engine and identity stay owned by the caller. */
     public static WorkerServer start(ServerSettings settings, WorkerIdentity identity, AttestationService attestation,
                                      InferenceEngine engine) throws IOException {
+        return start(settings, identity, attestation, engine, null);
+    }
+
+    /**
+     * Starts serving, taking payment at {@code payments} ({@code null} for none, in which case the attestation
+     * must publish no payment terms). The engine, identity and desk stay owned by the caller.
+     */
+    public static WorkerServer start(ServerSettings settings, WorkerIdentity identity, AttestationService attestation,
+                                     InferenceEngine engine, PaymentDesk payments) throws IOException {
+        if ((payments == null) != (attestation.payment() == null)
+                || payments != null && (!payments.terms().equals(attestation.payment())
+                        || !payments.payout().toString().equals(attestation.payout()))) {
+            throw new IllegalArgumentException("the attested payment terms and payout must be the payment desk's");
+        }
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("cocoon-http");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -70,7 +86,7 @@ public final class WorkerServer implements AutoCloseable {
         server.setErrorHandler(new ProtocolErrorHandler());
         server.setStopTimeout(1_000);
 
-        var sealed = new SealedChatHandler(settings, identity, attestation, engine);
+        var sealed = new SealedChatHandler(settings, identity, attestation, engine, payments);
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {

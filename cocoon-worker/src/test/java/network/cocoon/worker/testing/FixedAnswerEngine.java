@@ -31,6 +31,7 @@ public final class FixedAnswerEngine implements InferenceEngine {
     public Generation generate(GenerationRequest request, TokenSink sink) {
         calls.incrementAndGet();
         int prompt = request.messages().stream().mapToInt(m -> m.content().length()).sum();
+        request.admission().admit(prompt, request.maxTokens());
         int n = Math.min(answer.length(), request.maxTokens());
         for (int i = 0; i < n; i++) {
             if (request.cancelled().getAsBoolean()) {

@@ -1,0 +1,69 @@
+package network.cocoon.sdk.protocol;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigInteger;
+import java.util.Objects;
+import network.cocoon.sdk.chat.InvalidFieldException;
+
+/**
+ * The {@code cocoon.payment} part of a sealed request: the client's side of the channel and its signed promise.
+ * The worker derives the channel's address from these, its own attested terms and its payout address, so the
+ * address itself never travels.
+ *
+ * @param channelId the channel id, decimal
+ * @param clientKey the client's Ed25519 channel key (party A)
+ * @param clientAddress the client's payout wallet, raw form {@code workchain:hex}
+ * @param promise the signed semichannel state ({@code signed_schs}) as a bag of cells
+ */
+public record PaymentPromise(@JsonProperty("channel_id") String channelId,
+                             @JsonProperty("client_key") byte[] clientKey,
+                             @JsonProperty("client_address") String clientAddress, byte[] promise) {
+    /** Validates presence and form, naming each field. */
+    public PaymentPromise {
+        if (channelId == null || !channelId.matches("[0-9]{1,39}")
+                || new BigInteger(channelId).bitLength() > 128) {
+            throw new InvalidFieldException("cocoon.payment.channel_id", "must be a decimal uint128");
+        }
+        if (clientKey == null || clientKey.length != 32) {
+            throw new InvalidFieldException("cocoon.payment.client_key", "must be a 32-byte Ed25519 public key");
+        }
+        if (clientAddress == null) {
+            throw new InvalidFieldException("cocoon.payment.client_address", "is required");
+        }
+        if (promise == null || promise.length == 0) {
+            throw new InvalidFieldException("cocoon.payment.promise", "is required");
+        }
+        clientKey = clientKey.clone();
+        promise = promise.clone();
+    }
+
+    /** A copy of the client's key. */
+    @Override
+    public byte[] clientKey() {
+        return clientKey.clone();
+    }
+
+    /** A copy of the promise's bag of cells. */
+    @Override
+    public byte[] promise() {
+        return promise.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PaymentPromise p && channelId.equals(p.channelId)
+                && java.util.Arrays.equals(clientKey, p.clientKey) && clientAddress.equals(p.clientAddress)
+                && java.util.Arrays.equals(promise, p.promise);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(channelId, java.util.Arrays.hashCode(clientKey), clientAddress,
+                java.util.Arrays.hashCode(promise));
+    }
+
+    @Override
+    public String toString() {
+        return "PaymentPromise[channelId=" + channelId + "]";
+    }
+}

@@ -1,0 +1,255 @@
+package network.cocoon.worker.payment;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import network.cocoon.sdk.PaymentException;
+import network.cocoon.sdk.crypto.Ed25519KeyPair;
+import network.cocoon.sdk.payment.ChannelParameters;
+import network.cocoon.sdk.payment.Receipt;
+import network.cocoon.sdk.payment.SemiChannelBody;
+import network.cocoon.sdk.payment.SignedReceipt;
+import network.cocoon.sdk.payment.SignedSemiChannel;
+import network.cocoon.sdk.payment.Tariff;
+import network.cocoon.sdk.payment.TonAddress;
+import network.cocoon.sdk.protocol.PaymentDemand;
+import network.cocoon.sdk.protocol.PaymentPromise;
+import network.cocoon.sdk.protocol.PaymentTerms;
+import network.cocoon.sdk.protocol.Price;
+
+/**
+ * Takes payment for requests. Per request: {@link #open} checks the promise on its own (layout, signature,
+ * channel, deposit) before the request is queued; {@link Ticket#admit}, once the prompt is tokenized and before
+ * any token is generated, checks it against the channel (seqno, amount), stores it durably and reserves the
+ * request's maximum cost; {@link Ticket#settle} charges the actual cost and records the signed receipt durably
+ * before the answer leaves; {@link Ticket#release} frees a reservation that was never charged.
+ *
+ * <p>Money: a promise must cover {@code charged + reserved + cost(prompt tokens, max tokens)}, where
+ * {@code charged} is the channel's last receipt's cumulative amount and {@code reserved} the maximum cost of its
+ * requests in flight. So at most one request's unused maximum is ever promised beyond what was charged.
+ */
+public final class PaymentDesk {
+    private final PaymentSettings settings;
+    private final ChannelFunding funding;
+    private final PaymentLedger ledger;
+    private final Ed25519KeyPair signingKey;
+    private final Price price;
+    private final Clock clock;
+    private final ConcurrentHashMap<TonAddress, Account> accounts = new ConcurrentHashMap<>();
+
+    /**
+     * A desk charging {@code price}, signing receipts with the worker's attested {@code signingKey}.
+     *
+     * @param funding where channel deposits are read
+     * @param ledger the durable ledger; the desk does not close it
+     */
+    public PaymentDesk(PaymentSettings settings, ChannelFunding funding, PaymentLedger ledger,
+                       Ed25519KeyPair signingKey, Price price, Clock clock) {
+        this.settings = settings;
+        this.funding = funding;
+        this.ledger = ledger;
+        this.signingKey = signingKey;
+        this.price = price;
+        this.clock = clock;
+    }
+
+    /** The terms this desk's worker attests. */
+    public PaymentTerms terms() {
+        return settings.terms();
+    }
+
+    /** The operator's payout wallet (party B's address), which the attestation publishes as {@code payout}. */
+    public TonAddress payout() {
+        return settings.payout();
+    }
+
+    /** The ledger. */
+    public PaymentLedger ledger() {
+        return ledger;
+    }
+
+    /**
+     * Checks a request's payment on its own, before it is queued.
+     *
+     * @param payment the request's {@code cocoon.payment}, or {@code null} when it carries none (its ticket then
+     *     answers 402 at admission with what a first promise must cover)
+     * @throws PaymentRefusal naming the field at fault
+     */
+    public Ticket open(PaymentPromise payment) {
+        if (payment == null) {
+            return new Ticket(null, null, null, 0);
+        }
+        TonAddress clientAddress;
+        try {
+            clientAddress = TonAddress.parse(payment.clientAddress(), "cocoon.payment.client_address");
+        } catch (RuntimeException e) {
+            throw PaymentRefusal.invalid("cocoon.payment.client_address", "must be a raw TON address");
+        }
+        ChannelParameters params = new ChannelParameters(new BigInteger(payment.channelId()), payment.clientKey(),
+                settings.channelKey().publicKey(), clientAddress, settings.payout(), settings.closing(),
+                settings.excessFee());
+        SignedSemiChannel promise;
+        try {
+            promise = SignedSemiChannel.fromBoc(payment.promise());
+        } catch (PaymentException e) {
+            throw PaymentRefusal.invalid("cocoon.payment.promise", switch (e.reason()) {
+                case UNSUPPORTED_STATE -> "conditional payments are not accepted";
+                default -> "must be one canonical signed_schs bag of cells";
+            });
+        }
+        try {
+            promise.verify(payment.clientKey());
+        } catch (PaymentException e) {
+            throw PaymentRefusal.invalid("cocoon.payment.promise.signature", "is not the client key's signature");
+        }
+        if (!promise.state().channelId().equals(params.channelId())) {
+            throw PaymentRefusal.invalid("cocoon.payment.promise.channel_id", "must be the channel's id");
+        }
+        Optional<SemiChannelBody> counterparty = promise.state().counterparty();
+        if (counterparty.isPresent() && !counterparty.get().equals(SemiChannelBody.INITIAL)) {
+            // The operator never signs states of its own, so the client cannot have seen one.
+            throw PaymentRefusal.invalid("cocoon.payment.promise.counterparty_data", "must be absent or all zero");
+        }
+        long deposit;
+        try {
+            deposit = funding.clientDeposit(params);
+        } catch (ChannelFunding.ChannelUnavailableException e) {
+            throw PaymentRefusal.invalid("cocoon.payment.channel_id", e.getMessage());
+        }
+        if (promise.state().body().sent() > deposit) {
+            throw PaymentRefusal.invalid("cocoon.payment.promise.sent", "exceeds the channel's deposit");
+        }
+        return new Ticket(params.address(), params, promise, deposit);
+    }
+
+    private Account account(TonAddress address) {
+        return accounts.computeIfAbsent(address, a -> {
+            var stored = ledger.channel(a);
+            return stored.map(s -> new Account(s.seqno(), s.sent(), s.charged())).orElseGet(() -> new Account(0, 0, 0));
+        });
+    }
+
+    /** A channel's numbers; guarded by its own monitor. */
+    private static final class Account {
+        long seqno;
+        long sent;
+        long charged;
+        long reserved;
+
+        Account(long seqno, long sent, long charged) {
+            this.seqno = seqno;
+            this.sent = sent;
+            this.charged = charged;
+        }
+    }
+
+    /** One request's payment. Not thread-safe: it belongs to the request's thread. */
+    public final class Ticket {
+        private final TonAddress address;
+        private final ChannelParameters params;
+        private final SignedSemiChannel promise;
+        private final long deposit;
+        private long reservation;
+        private boolean admitted;
+        private boolean settled;
+
+        private Ticket(TonAddress address, ChannelParameters params, SignedSemiChannel promise, long deposit) {
+            this.address = address;
+            this.params = params;
+            this.promise = promise;
+            this.deposit = deposit;
+        }
+
+        /**
+         * Checks the promise against the channel for a request of {@code promptTokens} that may generate
+         * {@code maxTokens}, stores it durably and reserves the request's maximum cost.
+         *
+         * @throws PaymentRefusal 402 with what would be accepted, or 400 naming the field
+         * @throws PaymentLedger.LedgerException if the promise cannot be stored (the request must fail)
+         */
+        public void admit(int promptTokens, int maxTokens) {
+            long cost;
+            try {
+                cost = Tariff.amount(price, promptTokens, maxTokens);
+            } catch (ArithmeticException e) {
+                throw PaymentRefusal.invalid("max_tokens", "makes the request's cost overflow");
+            }
+            if (promise == null) {
+                throw PaymentRefusal.required(new PaymentDemand(cost, 0, 0));
+            }
+            Account account = account(address);
+            synchronized (account) {
+                long seqno = promise.state().body().seqno();
+                long sent = promise.state().body().sent();
+                if (seqno <= account.seqno) {
+                    throw PaymentRefusal.invalid("cocoon.payment.promise.seqno",
+                            "must be above the last stored seqno, " + account.seqno);
+                }
+                if (sent < account.sent) {
+                    throw PaymentRefusal.invalid("cocoon.payment.promise.sent",
+                            "must not fall below the last stored promise, " + account.sent);
+                }
+                long required = Math.addExact(Math.addExact(account.charged, account.reserved), cost);
+                if (sent < required) {
+                    if (required > deposit) {
+                        throw PaymentRefusal.invalid("cocoon.payment.promise.sent",
+                                "cannot cover this request within the channel's deposit");
+                    }
+                    throw PaymentRefusal.required(new PaymentDemand(required, account.charged, account.seqno));
+                }
+                ledger.storePromise(address, promise);
+                account.seqno = seqno;
+                account.sent = sent;
+                account.reserved += cost;
+            }
+            reservation = cost;
+            admitted = true;
+        }
+
+        /** Whether this request is paid (it carried a promise that was admitted). */
+        public boolean paid() {
+            return admitted;
+        }
+
+        /**
+         * Charges the answer's actual cost and records the signed receipt durably.
+         *
+         * @param requestHash SHA-256 of the sealed request
+         * @param resultHash the result statement's completion hash
+         */
+        public SignedReceipt settle(byte[] requestHash, byte[] resultHash, long promptTokens, long completionTokens) {
+            if (!admitted || settled) {
+                throw new IllegalStateException("settle needs an admitted, unsettled ticket");
+            }
+            long amount = Tariff.amount(price, promptTokens, completionTokens);
+            if (amount > reservation) {
+                throw new IllegalStateException("an answer cost more than its reservation");
+            }
+            Account account = account(address);
+            synchronized (account) {
+                long cumulative = account.charged + amount;
+                Receipt receipt = new Receipt(address, params.channelId(), promise.state().body().seqno(),
+                        requestHash, resultHash, promptTokens, completionTokens, price, amount, cumulative,
+                        clock.instant().getEpochSecond());
+                SignedReceipt signed = SignedReceipt.sign(receipt, signingKey);
+                ledger.recordReceipt(address, signed);
+                account.charged = cumulative;
+                account.reserved -= reservation;
+                settled = true;
+                return signed;
+            }
+        }
+
+        /** Frees the reservation of a request that ends without an answer; nothing is charged. */
+        public void release() {
+            if (admitted && !settled) {
+                Account account = account(address);
+                synchronized (account) {
+                    account.reserved -= reservation;
+                }
+                settled = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package network.cocoon.worker.payment;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import network.cocoon.sdk.payment.SignedReceipt;
+import network.cocoon.sdk.payment.SignedSemiChannel;
+import network.cocoon.sdk.payment.TonAddress;
+
+/**
+ * The worker's durable record of what it is owed: the latest client-signed promise per channel (what the
+ * operator closes the channel with) and every receipt it sent. SQLite in WAL mode with {@code synchronous=FULL},
+ * so a committed write survives a crash of the process or the machine; every write is one transaction that
+ * commits before the caller goes on (before work starts, before an answer leaves).
+ *
+ * <p>Thread-safe: one connection, used under this object's lock (SQLite has one writer at a time anyway).
+ */
+public final class PaymentLedger implements AutoCloseable {
+    private final Connection db;
+
+    private PaymentLedger(Connection db) {
+        this.db = db;
+    }
+
+    /**
+     * Opens (or creates) the ledger at {@code file}.
+     *
+     * @throws LedgerException if the database cannot be opened or is not a ledger
+     */
+    public static PaymentLedger open(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Properties props = new Properties();
+            props.setProperty("journal_mode", "WAL");
+            props.setProperty("synchronous", "FULL");
+            props.setProperty("busy_timeout", "10000");
+            props.setProperty("foreign_keys", "true");
+            Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), props);
+            try (Statement s = db.createStatement()) {
+                // The driver applies the properties; read them back, since a ledger without them is not crash-safe.
+                try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+                    if (!rs.next() || !"wal".equalsIgnoreCase(rs.getString(1))) {
+                        throw new LedgerException("the ledger database is not in WAL mode");
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+                    if (!rs.next() || rs.getInt(1) != 2) {
+                        throw new LedgerException("the ledger database is not synchronous=FULL");
+                    }
+                }
+                s.executeUpdate("""
+                        CREATE TABLE IF NOT EXISTS channels (
+                          address   TEXT PRIMARY KEY,
+                          channel_id TEXT NOT NULL,
+                          seqno     INTEGER NOT NULL,
+                          sent      INTEGER NOT NULL,
+                          promise   BLOB NOT NULL,
+                          charged   INTEGER NOT NULL
+                        )""");
+                s.executeUpdate("""
+                        CREATE TABLE IF NOT EXISTS receipts (
+                          address      TEXT NOT NULL REFERENCES channels(address),
+                          seqno        INTEGER NOT NULL,
+                          request_hash BLOB NOT NULL,
+                          amount       INTEGER NOT NULL,
+                          cumulative   INTEGER NOT NULL,
+                          receipt      BLOB NOT NULL,
+                          PRIMARY KEY (address, seqno)
+                        )""");
+            }
+            db.setAutoCommit(false);
+            db.commit();
+            return new PaymentLedger(db);
+        } catch (SQLException | java.io.IOException e) {
+            throw new LedgerException("cannot open the payment ledger", e);
+        }
+    }
+
+    /**
+     * A channel's stored state.
+     *
+     * @param address the channel address
+     * @param seqno the highest promise seqno stored
+     * @param sent that promise's amount
+     * @param promise that promise
+     * @param charged the last receipt's cumulative amount
+     */
+    public record ChannelState(TonAddress address, long seqno, long sent, SignedSemiChannel promise, long charged) {
+    }
+
+    /** A channel's state, if a promise on it was ever stored. */
+    public synchronized Optional<ChannelState> channel(TonAddress address) {
+        try (PreparedStatement q = db.prepareStatement(
+                "SELECT seqno, sent, promise, charged FROM channels WHERE address = ?")) {
+            q.setString(1, address.toString());
+            try (ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ChannelState(address, rs.getLong(1), rs.getLong(2),
+                        SignedSemiChannel.fromBoc(rs.getBytes(3)), rs.getLong(4)));
+            } finally {
+                db.commit();
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read the payment ledger", e);
+        }
+    }
+
+    /**
+     * Stores a promise as the channel's latest, durably. Refused (and nothing written) unless its seqno is above
+     * the stored one, so two racing writers cannot store an older promise over a newer one.
+     */
+    public synchronized void storePromise(TonAddress address, SignedSemiChannel promise) {
+        var state = promise.state();
+        try (PreparedStatement up = db.prepareStatement("""
+                INSERT INTO channels (address, channel_id, seqno, sent, promise, charged) VALUES (?, ?, ?, ?, ?, 0)
+                ON CONFLICT (address) DO UPDATE SET seqno = excluded.seqno, sent = excluded.sent,
+                  promise = excluded.promise WHERE excluded.seqno > channels.seqno""")) {
+            up.setString(1, address.toString());
+            up.setString(2, state.channelId().toString());
+            up.setLong(3, state.body().seqno());
+            up.setLong(4, state.body().sent());
+            up.setBytes(5, promise.toBoc());
+            if (up.executeUpdate() != 1) {
+                db.rollback();
+                throw new LedgerException("a promise with this seqno or a higher one is already stored");
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new LedgerException("cannot store the promise", e);
+        }
+    }
+
+    /** Records a receipt and the channel's new charged total in one durable transaction. */
+    public synchronized void recordReceipt(TonAddress address, SignedReceipt receipt) {
+        var r = receipt.receipt();
+        try (PreparedStatement ins = db.prepareStatement("""
+                INSERT INTO receipts (address, seqno, request_hash, amount, cumulative, receipt)
+                VALUES (?, ?, ?, ?, ?, ?)""");
+             PreparedStatement up = db.prepareStatement(
+                     "UPDATE channels SET charged = ? WHERE address = ? AND charged = ?")) {
+            ins.setString(1, address.toString());
+            ins.setLong(2, r.seqno());
+            ins.setBytes(3, r.requestHash());
+            ins.setLong(4, r.amount());
+            ins.setLong(5, r.cumulative());
+            ins.setBytes(6, receipt.toBoc());
+            ins.executeUpdate();
+            up.setLong(1, r.cumulative());
+            up.setString(2, address.toString());
+            up.setLong(3, r.cumulative() - r.amount());
+            if (up.executeUpdate() != 1) {
+                db.rollback();
+                throw new LedgerException("the receipt does not extend the channel's charged total");
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new LedgerException("cannot record the receipt", e);
+        }
+    }
+
+    /** Every receipt of a channel, by seqno. */
+    public synchronized List<SignedReceipt> receipts(TonAddress address) {
+        try (PreparedStatement q = db.prepareStatement(
+                "SELECT receipt FROM receipts WHERE address = ? ORDER BY seqno")) {
+            q.setString(1, address.toString());
+            List<SignedReceipt> out = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(SignedReceipt.fromBoc(rs.getBytes(1)));
+                }
+            } finally {
+                db.commit();
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read the payment ledger", e);
+        }
+    }
+
+    private void rollback() {
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // The connection is broken; the failure that got us here is what the caller sees.
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new LedgerException("cannot close the payment ledger", e);
+        }
+    }
+
+    /** The ledger could not be read or written; the request it served must fail, never go on unrecorded. */
+    public static final class LedgerException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LedgerException(String message) {
+            super(message);
+        }
+
+        LedgerException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
