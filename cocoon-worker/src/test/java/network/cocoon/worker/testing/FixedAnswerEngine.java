@@ -16,10 +16,17 @@ public final class FixedAnswerEngine implements InferenceEngine {
     public static final ModelInfo MODEL = new ModelInfo("fixed-answer", "cd".repeat(32));
 
     private final String answer;
+    private final int promptTokensPerChar;
     public final AtomicInteger calls = new AtomicInteger();
 
     public FixedAnswerEngine(String answer) {
+        this(answer, 1);
+    }
+
+    /** An engine whose tokenizer makes {@code promptTokensPerChar} tokens of each prompt character. */
+    public FixedAnswerEngine(String answer, int promptTokensPerChar) {
         this.answer = answer;
+        this.promptTokensPerChar = promptTokensPerChar;
     }
 
     @Override
@@ -30,7 +37,7 @@ public final class FixedAnswerEngine implements InferenceEngine {
     @Override
     public Generation generate(GenerationRequest request, TokenSink sink) {
         calls.incrementAndGet();
-        int prompt = request.messages().stream().mapToInt(m -> m.content().length()).sum();
+        int prompt = promptTokensPerChar * request.messages().stream().mapToInt(m -> m.content().length()).sum();
         request.admission().admit(prompt, request.maxTokens());
         int n = Math.min(answer.length(), request.maxTokens());
         for (int i = 0; i < n; i++) {
