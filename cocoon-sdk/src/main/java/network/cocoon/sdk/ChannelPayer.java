@@ -15,6 +15,7 @@ import network.cocoon.sdk.payment.ChannelRecord;
 import network.cocoon.sdk.payment.Payment;
 import network.cocoon.sdk.payment.PaymentChannel;
 import network.cocoon.sdk.payment.PaymentEvidence;
+import network.cocoon.sdk.payment.PendingRequest;
 import network.cocoon.sdk.payment.Receipt;
 import network.cocoon.sdk.payment.SemiChannelBody;
 import network.cocoon.sdk.payment.SemiChannelState;
@@ -81,6 +82,9 @@ final class ChannelPayer {
         private final ReentrantLock lock;
         private ChannelRecord record;
         private SignedSemiChannel promise;
+        /** Requests earlier sessions left unanswered, whose receipts this session asks for. */
+        private final List<PendingRequest> earlier;
+        private final long receiptsAfter;
 
         private Session(VerifiedWorker worker, ChannelParameters params, TonAddress address, ReentrantLock lock,
                         ChannelRecord record) {
@@ -89,10 +93,34 @@ final class ChannelPayer {
             this.address = address;
             this.lock = lock;
             this.record = record;
+            this.earlier = record.pending();
+            this.receiptsAfter = record.receiptSeqno();
         }
 
         ChannelParameters parameters() {
             return params;
+        }
+
+        /** When earlier requests went unanswered, the seqno of the last receipt held; otherwise {@code null}. */
+        Long receiptsAfter() {
+            return earlier.isEmpty() ? null : receiptsAfter;
+        }
+
+        /**
+         * Stores the promise with the request it pays for, before the request leaves: a restart then neither
+         * reuses the seqno nor forgets to ask for the receipt.
+         */
+        void sending(SignedSemiChannel signed, byte[] requestHash, int maxTokens) {
+            if (record.pending().size() >= ChannelRecord.MAX_PENDING) {
+                throw new PaymentException(Reason.UNANSWERED_REQUESTS, "receipts_after", ChannelRecord.MAX_PENDING
+                        + " paid requests on this channel went unanswered; settle it with the worker's operator or"
+                        + " open another channel", null, null);
+            }
+            var document = worker.document();
+            ChannelRecord next = record.withPromise(signed, new PendingRequest(signed.state().body().seqno(),
+                    signed.state().body().sent(), requestHash, document.signingKey(), document.price(), maxTokens));
+            channel.store().save(next);
+            record = next;
         }
 
         /** Signs and stores a promise covering what is owed plus {@code maxCost}. */
@@ -106,7 +134,7 @@ final class ChannelPayer {
 
         /** Answers a worker's sealed 402 once: signs what it asks if the cap and deposit allow. */
         SignedSemiChannel resign(PaymentDemand demand) {
-            long needed = Math.max(record.promised(), demand.required());
+            long needed = Math.max(promise.state().body().sent(), demand.required());
             if (needed - record.owed() > channel.maxCostPerRequest()) {
                 throw new PaymentException(Reason.OVER_CAP, "required", "the worker asks for " + needed
                         + " nanotons, " + (needed - record.owed()) + " above what the receipts say is owed, more"
@@ -120,18 +148,16 @@ final class ChannelPayer {
                 throw new PaymentException(Reason.INSUFFICIENT_DEPOSIT, "sent", "paying this request would promise "
                         + sent + " nanotons, above the deposit of " + channel.deposit(), null, null);
             }
-            if (record.seqno() >= SemiChannelBody.MAX_SEQNO) {
+            if (Math.max(record.seqno(), promise == null ? 0 : promise.state().body().seqno())
+                    >= SemiChannelBody.MAX_SEQNO) {
                 throw new PaymentException(Reason.SEQNO_EXHAUSTED, "seqno", "the channel has used every seqno the"
                         + " contract can commit; close it and open another", null, null);
             }
-            SemiChannelState state = new SemiChannelState(channel.channelId(),
-                    new SemiChannelBody(record.seqno() + 1, sent), Optional.of(SemiChannelBody.INITIAL));
-            SignedSemiChannel signed = SignedSemiChannel.sign(state, channel.clientKey());
-            ChannelRecord next = record.withPromise(signed);
-            channel.store().save(next);
-            record = next;
-            promise = signed;
-            return signed;
+            long seqno = Math.max(record.seqno(), promise == null ? 0 : promise.state().body().seqno()) + 1;
+            SemiChannelState state = new SemiChannelState(channel.channelId(), new SemiChannelBody(seqno, sent),
+                    Optional.of(SemiChannelBody.INITIAL));
+            promise = SignedSemiChannel.sign(state, channel.clientKey());
+            return promise;
         }
 
         /**
@@ -141,7 +167,21 @@ final class ChannelPayer {
          * @throws PaymentException with {@link Reason#RECEIPT_MISMATCH} naming the first field that disagrees,
          *     carrying the promise and receipt as evidence
          */
-        Payment accept(SignedReceipt signed, ResultStatement statement) {
+        /** The worker refused this promise in a sealed 402: the request it paid for cannot be charged. */
+        void refused(SignedSemiChannel signed) {
+            long seqno = signed.state().body().seqno();
+            ChannelRecord next = new ChannelRecord(record.address(), record.channelId(), record.seqno(),
+                    record.promised(), record.owed(), record.promise(), record.receipt(),
+                    record.pending().stream().filter(p -> p.seqno() != seqno).toList());
+            channel.store().save(next);
+            record = next;
+        }
+
+        Payment accept(SignedReceipt signed, ResultStatement statement, List<SignedReceipt> earlierReceipts) {
+            List<SignedReceipt> recovered = earlierReceipts == null ? List.of() : earlierReceipts;
+            for (SignedReceipt earlierReceipt : recovered) {
+                acceptEarlier(earlierReceipt);
+            }
             signed.verify(worker.signingKey());
             Receipt r = signed.receipt();
             PaymentEvidence evidence = new PaymentEvidence(promise, signed);
@@ -181,7 +221,51 @@ final class ChannelPayer {
             ChannelRecord next = record.withReceipt(signed);
             channel.store().save(next);
             record = next;
-            return new Payment(promise, signed);
+            return new Payment(promise, signed, recovered);
+        }
+
+        /**
+         * The receipt of the request the last session left unanswered: checked against what was stored when it
+         * was sent (the worker may have restarted with another key since), then stored.
+         */
+        private void acceptEarlier(SignedReceipt signed) {
+            Receipt r = signed.receipt();
+            PendingRequest pending = record.pending().stream().filter(p -> p.seqno() == r.seqno()
+                    && earlier.contains(p)).findFirst().orElseThrow(() -> new PaymentException(
+                            Reason.MALFORMED_RECEIPT, "earlier_receipts", "the worker sent a receipt for a request"
+                            + " that is not pending, or out of order", null, null));
+            if (!network.cocoon.sdk.crypto.Ed25519.verify(pending.signingKey(), r.hash(), signed.signature())) {
+                throw new PaymentException(Reason.SIGNATURE_INVALID, "earlier_receipts.signature", "the earlier"
+                        + " receipt is not signed by the key of the worker the request was sent to", null, null);
+            }
+            long expectedAmount;
+            try {
+                expectedAmount = network.cocoon.sdk.payment.Tariff.amount(pending.price(), r.promptTokens(),
+                        r.completionTokens());
+            } catch (ArithmeticException e) {
+                expectedAmount = -1;
+            }
+            Object[][] checks = {
+                {"channel", r.channel().equals(address)},
+                {"channel_id", r.channelId().equals(channel.channelId())},
+                {"seqno", r.seqno() == pending.seqno()},
+                {"request_hash", java.util.Arrays.equals(r.requestHash(), pending.requestHash())},
+                {"completion_tokens", r.completionTokens() <= pending.maxTokens()},
+                {"prompt_price", r.price().promptPer1k() == pending.price().promptPer1k()},
+                {"completion_price", r.price().completionPer1k() == pending.price().completionPer1k()},
+                {"amount", r.amount() == expectedAmount},
+                {"cumulative", r.cumulative() == record.owed() + r.amount() && r.cumulative() <= pending.sent()},
+            };
+            for (Object[] check : checks) {
+                if (!(Boolean) check[1]) {
+                    throw new PaymentException(Reason.RECEIPT_MISMATCH, "earlier_receipts." + check[0], "the earlier"
+                            + " receipt disagrees with the request that was sent, or with the previous receipt",
+                            new PaymentEvidence(record.promise().orElse(promise), signed), null);
+                }
+            }
+            ChannelRecord next = record.withReceipt(signed);
+            channel.store().save(next);
+            record = next;
         }
 
         private PaymentException mismatch(String field, String message, PaymentEvidence evidence) {

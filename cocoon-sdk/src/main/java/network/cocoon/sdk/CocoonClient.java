@@ -20,6 +20,7 @@ import network.cocoon.sdk.attestation.VerifiedWorker;
 import network.cocoon.sdk.chat.ChatCompletion;
 import network.cocoon.sdk.chat.ChatRequest;
 import network.cocoon.sdk.chat.StreamListener;
+import network.cocoon.sdk.crypto.Digests;
 import network.cocoon.sdk.crypto.SealedRequest;
 import network.cocoon.sdk.crypto.SealingException;
 import network.cocoon.sdk.crypto.StreamOpener;
@@ -212,10 +213,12 @@ public final class CocoonClient implements AutoCloseable {
             try {
                 return exchange(connection, worker, request, listener, session, promise);
             } catch (PaymentDemanded demanded) {
+                session.refused(promise);
                 promise = session.resign(demanded.demand);
                 try {
                     return exchange(connection, worker, request, listener, session, promise);
                 } catch (PaymentDemanded again) {
+                    session.refused(promise);
                     throw new PaymentException(PaymentException.Reason.PAYMENT_REQUIRED, "required", "the worker"
                             + " still asks for " + again.demand.required() + " nanotons after a re-signed promise",
                             null, null);
@@ -240,7 +243,7 @@ public final class CocoonClient implements AutoCloseable {
             } catch (IOException e) {
                 throw new IntegrityException(Reason.MALFORMED_RESPONSE, "response body: " + e.getMessage(), e);
             }
-            return exchange.verified(body.completion(), body.result(), body.receipt());
+            return exchange.verified(body.completion(), body.result(), body.receipt(), body.earlierReceipts());
         } catch (IOException e) {
             throw exchange.connection.transportFailure("request", e);
         }
@@ -277,7 +280,7 @@ public final class CocoonClient implements AutoCloseable {
                     } catch (IllegalArgumentException e) {
                         throw new IntegrityException(Reason.MALFORMED_RESPONSE, e.getMessage(), e);
                     }
-                    return exchange.verified(completion, fin.result(), fin.receipt());
+                    return exchange.verified(completion, fin.result(), fin.receipt(), fin.earlierReceipts());
                 }
             }
         } catch (IOException e) {
@@ -314,12 +317,15 @@ public final class CocoonClient implements AutoCloseable {
         if (session != null) {
             var params = session.parameters();
             payment = new PaymentPromise(params.channelId().toString(), params.clientKey(),
-                    params.clientAddress().toString(), promise.toBoc());
+                    params.clientAddress().toString(), promise.toBoc(), session.receiptsAfter());
         }
         RequestEnvelope envelope = new RequestEnvelope(requestId, policy.clock().millis(),
                 policy.maxPrice().orElse(worker.document().price()), payment);
         byte[] body = ProtocolJson.write(InferenceRequest.of(request, stream, envelope));
         SealedRequest sealed = SealedRequest.seal(worker.keyConfig(), worker.suite(), body);
+        if (session != null) {
+            session.sending(promise, Digests.sha256(sealed.message()), request.maxTokens());
+        }
         return new Exchange(connection, worker, requestId, request.maxTokens(), sealed, sealed.message(), stream,
                 session);
     }
@@ -402,7 +408,8 @@ public final class CocoonClient implements AutoCloseable {
             return new PaymentDemanded(error.error().payment());
         }
 
-        VerifiedCompletion verified(ChatCompletion completion, SignedResult result, byte[] receiptBoc) {
+        VerifiedCompletion verified(ChatCompletion completion, SignedResult result, byte[] receiptBoc,
+                                    List<byte[]> earlierReceiptBocs) {
             SignedReceipt receipt = null;
             String receiptHash = ResultStatement.NO_RECEIPT;
             if (session != null) {
@@ -412,19 +419,39 @@ public final class CocoonClient implements AutoCloseable {
                 }
                 receipt = SignedReceipt.fromBoc(receiptBoc);
                 receiptHash = receipt.receipt().hashHex();
-            } else if (receiptBoc != null) {
+            } else if (receiptBoc != null || earlierReceiptBocs != null) {
                 throw new IntegrityException(Reason.MALFORMED_RESPONSE, "a receipt came back for an unpaid request");
             }
             var statement = ResultVerifier.verify(worker, message, requestId, maxTokens, completion, result,
                     receiptHash);
             Optional<Payment> payment = session == null ? Optional.empty()
-                    : Optional.of(session.accept(receipt, statement));
+                    : Optional.of(session.accept(receipt, statement, earlierReceipts(earlierReceiptBocs)));
             var document = worker.document();
             return new VerifiedCompletion(completion, new Verification(connection.endpoint(), document.platform(),
                     worker.claims().secure(), worker.claims().measurements(), document.model(), document.price(),
                     HexFormat.of().formatHex(document.signingKey()), statement.requestHash(),
                     worker.trustedUntil()), payment);
         }
+    }
+
+    private static List<SignedReceipt> earlierReceipts(List<byte[]> bocs) {
+        if (bocs == null) {
+            return List.of();
+        }
+        if (bocs.size() > ChannelRecord.MAX_PENDING) {
+            throw new PaymentException(PaymentException.Reason.MALFORMED_RECEIPT, "earlier_receipts", "more earlier"
+                    + " receipts than requests can be pending", null, null);
+        }
+        List<SignedReceipt> out = new ArrayList<>();
+        for (byte[] boc : bocs) {
+            try {
+                out.add(SignedReceipt.fromBoc(boc));
+            } catch (PaymentException e) {
+                throw new PaymentException(PaymentException.Reason.MALFORMED_RECEIPT, "earlier_receipts",
+                        e.getMessage(), null, e);
+            }
+        }
+        return out;
     }
 
     /** A sealed 402 from the worker: unwinds to {@link #send}, which re-signs once. */

@@ -34,6 +34,8 @@ public final class PaymentException extends CocoonException {
         SEQNO_EXHAUSTED,
         /** The worker still refused the payment after the one re-signed promise the SDK sends. */
         PAYMENT_REQUIRED,
+        /** Too many paid requests on the channel went unanswered to ask the worker for their receipts. */
+        UNANSWERED_REQUESTS,
         /** The spend store could not read or durably write the channel's record. */
         STORE_FAILED
     }

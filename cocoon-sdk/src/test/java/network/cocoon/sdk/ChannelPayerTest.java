@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigInteger;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -92,6 +93,7 @@ class ChannelPayerTest {
         for (int i = 1; i <= 3; i++) {
             try (ChannelPayer.Session session = payer.open(worker)) {
                 SignedSemiChannel promise = session.promise(5_000);
+                session.sending(promise, new byte[32], 8);
                 assertEquals(i, promise.state().body().seqno());
                 assertEquals(Optional.of(SemiChannelBody.INITIAL), promise.state().counterparty());
                 promise.verify(clientKey.publicKey());
@@ -99,7 +101,7 @@ class ChannelPayerTest {
                 assertEquals(promise, store.load(session.parameters().address()).orElseThrow().promise().orElseThrow());
                 ResultStatement s = statement(100 * i, 10);
                 var payment = session.accept(SignedReceipt.sign(honest(session, promise, s, owed), fixture.signingKey),
-                        s);
+                        s, List.of());
                 owed += payment.amount();
                 assertEquals(owed, payment.owed());
                 assertTrue(payment.promised() >= owed);
@@ -118,9 +120,10 @@ class ChannelPayerTest {
         VerifiedWorker worker = devWorker();
         try (ChannelPayer.Session session = payer.open(worker)) {
             SignedSemiChannel first = session.promise(9_000);
+            session.sending(first, new byte[32], 8);
             assertEquals(9_000, first.state().body().sent());
             ResultStatement s = statement(1000, 500); // 1000 + 1000 = 2000 nanotons
-            session.accept(SignedReceipt.sign(honest(session, first, s, 0), fixture.signingKey), s);
+            session.accept(SignedReceipt.sign(honest(session, first, s, 0), fixture.signingKey), s, List.of());
         }
         try (ChannelPayer.Session session = payer.open(worker)) {
             // 2000 owed + 1000 maximum is below the previous promise: the promise stays.
@@ -175,10 +178,12 @@ class ChannelPayerTest {
             ChannelPayer payer = payer(store);
             try (ChannelPayer.Session session = payer.open(worker)) {
                 SignedSemiChannel promise = session.promise(5_000);
+                session.sending(promise, new byte[32], 8);
                 ResultStatement s = statement(300, 20);
                 SignedReceipt forged = SignedReceipt.sign(tamper.getValue().apply(honest(session, promise, s, 0)),
                         fixture.signingKey);
-                var e = assertThrows(PaymentException.class, () -> session.accept(forged, s), tamper.getKey());
+                var e = assertThrows(PaymentException.class, () -> session.accept(forged, s, List.of()),
+                        tamper.getKey());
                 assertEquals(Reason.RECEIPT_MISMATCH, e.reason(), tamper.getKey());
                 assertEquals(Optional.of(tamper.getKey()), e.field());
                 assertTrue(e.getMessage().startsWith("field '" + tamper.getKey() + "'"), e.getMessage());
@@ -198,11 +203,11 @@ class ChannelPayerTest {
             ResultStatement s = statement(10, 1);
             SignedReceipt other = SignedReceipt.sign(honest(session, promise, s, 0), Ed25519KeyPair.generate());
             assertEquals(Reason.SIGNATURE_INVALID, assertThrows(PaymentException.class,
-                    () -> session.accept(other, s)).reason());
+                    () -> session.accept(other, s, List.of())).reason());
             // The client's own channel key is not the worker's either.
             SignedReceipt byClient = SignedReceipt.sign(honest(session, promise, s, 0), clientKey);
             assertEquals(Reason.SIGNATURE_INVALID, assertThrows(PaymentException.class,
-                    () -> session.accept(byClient, s)).reason());
+                    () -> session.accept(byClient, s, List.of())).reason());
         }
     }
 
@@ -213,7 +218,7 @@ class ChannelPayerTest {
             SignedSemiChannel promise = session.promise(100);
             ResultStatement s = statement(1000, 1000); // 3000 nanotons, promised 100
             var e = assertThrows(PaymentException.class, () -> session.accept(
-                    SignedReceipt.sign(honest(session, promise, s, 0), fixture.signingKey), s));
+                    SignedReceipt.sign(honest(session, promise, s, 0), fixture.signingKey), s, List.of()));
             assertEquals(Reason.RECEIPT_MISMATCH, e.reason());
             assertEquals(Optional.of("cumulative"), e.field());
         }
@@ -250,7 +255,8 @@ class ChannelPayerTest {
         }
         SignedSemiChannel atMax = SignedSemiChannel.sign(new network.cocoon.sdk.payment.SemiChannelState(channelId,
                 new SemiChannelBody(SemiChannelBody.MAX_SEQNO, 10), Optional.empty()), clientKey);
-        exhausted.save(ChannelRecord.fresh(address, channelId).withPromise(atMax));
+        exhausted.save(ChannelRecord.fresh(address, channelId).withPromise(atMax, new network.cocoon.sdk.payment
+                .PendingRequest(SemiChannelBody.MAX_SEQNO, 10, new byte[32], new byte[32], DevWorkerFixture.PRICE, 1)));
         try (ChannelPayer.Session session = last.open(worker)) {
             assertEquals(Reason.SEQNO_EXHAUSTED, assertThrows(PaymentException.class,
                     () -> session.promise(1)).reason());
@@ -287,5 +293,66 @@ class ChannelPayerTest {
         }
         var e = assertThrows(PaymentException.class, () -> onChain.parametersWith(tonTerms, "0:" + "cd".repeat(32)));
         assertEquals(Optional.of("address"), e.field());
+    }
+
+    /** The request a session left unanswered is asked about in the next one, and its receipt is checked. */
+    @Test
+    void anUnansweredRequestsReceiptIsRecoveredAndChecked() {
+        VerifiedWorker worker = devWorker();
+        byte[] lostRequest = Digests.sha256(new byte[] {9});
+        for (String outcome : new String[] {"charged", "not charged", "request_hash", "signature", "cumulative"}) {
+            SpendStore store = SpendStore.inMemory();
+            ChannelPayer payer = payer(store);
+            Receipt lost;
+            try (ChannelPayer.Session session = payer.open(worker)) {
+                SignedSemiChannel promise = session.promise(5_000);
+                session.sending(promise, lostRequest, 8);
+                ResultStatement s = statement(400, 8);
+                Receipt honestLost = honest(session, promise, s, 0);
+                lost = new Receipt(honestLost.channel(), honestLost.channelId(), honestLost.seqno(), lostRequest,
+                        honestLost.resultHash(), 400, 8, honestLost.price(), honestLost.amount(),
+                        honestLost.cumulative(), honestLost.time());
+                // The answer never arrives: no accept.
+            }
+            try (ChannelPayer.Session session = payer.open(worker)) {
+                assertEquals(0L, session.receiptsAfter());
+                SignedSemiChannel promise = session.promise(5_000);
+                assertEquals(2, promise.state().body().seqno());
+                session.sending(promise, new byte[32], 8);
+                ResultStatement s = statement(100, 2);
+                long owedBefore = outcome.equals("not charged") ? 0 : lost.amount();
+                SignedReceipt main = SignedReceipt.sign(honest(session, promise, s, owedBefore), fixture.signingKey);
+                SignedReceipt earlier = switch (outcome) {
+                    case "not charged" -> null;
+                    case "request_hash" -> SignedReceipt.sign(new Receipt(lost.channel(), lost.channelId(),
+                            lost.seqno(), new byte[32], lost.resultHash(), 400, 8, lost.price(), lost.amount(),
+                            lost.cumulative(), lost.time()), fixture.signingKey);
+                    case "signature" -> SignedReceipt.sign(lost, Ed25519KeyPair.generate());
+                    case "cumulative" -> SignedReceipt.sign(new Receipt(lost.channel(), lost.channelId(),
+                            lost.seqno(), lostRequest, lost.resultHash(), 400, 8, lost.price(), lost.amount(),
+                            lost.cumulative() + 1, lost.time()), fixture.signingKey);
+                    default -> SignedReceipt.sign(lost, fixture.signingKey);
+                };
+                List<SignedReceipt> recovered = earlier == null ? null : List.of(earlier);
+                switch (outcome) {
+                    case "charged", "not charged" -> {
+                        var payment = session.accept(main, s, recovered);
+                        assertEquals(owedBefore + payment.amount(), payment.owed());
+                        ChannelRecord record = store.load(session.parameters().address()).orElseThrow();
+                        assertEquals(List.of(), record.pending());
+                        assertEquals(earlier == null ? List.of() : List.of(earlier),
+                                payment.earlier());
+                        assertEquals(payment.owed(), record.owed());
+                    }
+                    case "signature" -> assertEquals(Reason.SIGNATURE_INVALID, assertThrows(PaymentException.class,
+                            () -> session.accept(main, s, recovered)).reason());
+                    default -> {
+                        var e = assertThrows(PaymentException.class, () -> session.accept(main, s, recovered));
+                        assertEquals(Reason.RECEIPT_MISMATCH, e.reason());
+                        assertEquals(Optional.of("earlier_receipts." + outcome), e.field());
+                    }
+                }
+            }
+        }
     }
 }

@@ -147,7 +147,8 @@ public final class Quickstart {
                             + r.price().completionPer1k() + ") / 1000); receipt seqno " + r.seqno() + " on channel "
                             + r.channel() + ", signed by the attested key and bound into the result signature");
                     out.println("channel  owed " + paid.owed() + " nanotons by the receipts; promised "
-                            + paid.promised() + " (the most the worker can claim: the debt before plus this request's maximum); deposit " + DEV_DEPOSIT);
+                            + paid.promised() + " (the most the worker can claim: the debt before plus this"
+                            + " request's maximum); deposit " + DEV_DEPOSIT);
                     return answer;
                 }
             }

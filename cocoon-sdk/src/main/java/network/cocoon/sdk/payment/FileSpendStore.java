@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import network.cocoon.sdk.PaymentException;
 import network.cocoon.sdk.PaymentException.Reason;
+import network.cocoon.sdk.protocol.Price;
 
 /**
  * {@link SpendStore#directory(Path)}: one JSON file per channel, named after the channel's address, replaced
@@ -54,9 +55,16 @@ final class FileSpendStore implements SpendStore {
             Optional<SignedReceipt> receipt = node.hasNonNull("receipt")
                     ? Optional.of(SignedReceipt.fromBoc(HEX.parseHex(node.get("receipt").asText())))
                     : Optional.empty();
+            java.util.List<PendingRequest> pending = new java.util.ArrayList<>();
+            for (JsonNode p : node.path("pending")) {
+                pending.add(new PendingRequest(p.get("seqno").asLong(), p.get("sent").asLong(),
+                        HEX.parseHex(p.get("request_hash").asText()), HEX.parseHex(p.get("signing_key").asText()),
+                        new Price(p.get("prompt_price").asLong(), p.get("completion_price").asLong()),
+                        p.get("max_tokens").asInt()));
+            }
             return Optional.of(new ChannelRecord(address, new BigInteger(node.get("channel_id").asText()),
                     node.get("seqno").asLong(), node.get("promised").asLong(), node.get("owed").asLong(), promise,
-                    receipt));
+                    receipt, pending));
         } catch (IOException | RuntimeException e) {
             throw failed("the record of channel " + channel + " is damaged", e);
         }
@@ -72,6 +80,17 @@ final class FileSpendStore implements SpendStore {
         node.put("owed", record.owed());
         record.promise().ifPresent(p -> node.put("promise", HEX.formatHex(p.toBoc())));
         record.receipt().ifPresent(r -> node.put("receipt", HEX.formatHex(r.toBoc())));
+        var pendingArray = node.putArray("pending");
+        record.pending().forEach(p -> {
+            ObjectNode pending = pendingArray.addObject();
+            pending.put("seqno", p.seqno());
+            pending.put("sent", p.sent());
+            pending.put("request_hash", HEX.formatHex(p.requestHash()));
+            pending.put("signing_key", HEX.formatHex(p.signingKey()));
+            pending.put("prompt_price", p.price().promptPer1k());
+            pending.put("completion_price", p.price().completionPer1k());
+            pending.put("max_tokens", p.maxTokens());
+        });
         Path target = file(record.address());
         try {
             Files.createDirectories(directory);

@@ -1,5 +1,6 @@
 package network.cocoon.sdk.payment;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -7,12 +8,15 @@ import java.util.Objects;
  *
  * @param promise the client's signed promise
  * @param receipt the worker's receipt, verified against the promise, the attested prices and the previous receipt
+ * @param earlier receipts for earlier requests on the channel whose answers never arrived (a broken connection,
+ *     a crash), which the worker had charged; verified against what was sent, and included in {@link #owed()}
  */
-public record Payment(SignedSemiChannel promise, SignedReceipt receipt) {
+public record Payment(SignedSemiChannel promise, SignedReceipt receipt, List<SignedReceipt> earlier) {
     /** Validates presence. */
     public Payment {
         Objects.requireNonNull(promise, "promise");
         Objects.requireNonNull(receipt, "receipt");
+        earlier = List.copyOf(earlier);
     }
 
     /** Nanotons charged for this request. */

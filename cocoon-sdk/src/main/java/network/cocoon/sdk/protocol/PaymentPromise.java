@@ -1,5 +1,6 @@
 package network.cocoon.sdk.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigInteger;
 import java.util.Objects;
@@ -14,10 +15,15 @@ import network.cocoon.sdk.chat.InvalidFieldException;
  * @param clientKey the client's Ed25519 channel key (party A)
  * @param clientAddress the client's payout wallet, raw form {@code workchain:hex}
  * @param promise the signed semichannel state ({@code signed_schs}) as a bag of cells
+ * @param receiptsAfter when earlier requests went unanswered: the seqno of the last receipt the client holds
+ *     (0 for none); the worker answers with its receipts after it ({@code earlier_receipts}). {@code null}
+ *     otherwise
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record PaymentPromise(@JsonProperty("channel_id") String channelId,
                              @JsonProperty("client_key") byte[] clientKey,
-                             @JsonProperty("client_address") String clientAddress, byte[] promise) {
+                             @JsonProperty("client_address") String clientAddress, byte[] promise,
+                             @JsonProperty("receipts_after") Long receiptsAfter) {
     /** Validates presence and form, naming each field. */
     public PaymentPromise {
         if (channelId == null || !channelId.matches("[0-9]{1,39}")
@@ -33,8 +39,16 @@ public record PaymentPromise(@JsonProperty("channel_id") String channelId,
         if (promise == null || promise.length == 0) {
             throw new InvalidFieldException("cocoon.payment.promise", "is required");
         }
+        if (receiptsAfter != null && (receiptsAfter < 0 || receiptsAfter > 0xFFFF_FFFFL)) {
+            throw new InvalidFieldException("cocoon.payment.receipts_after", "must be a seqno, 0 to 2^32 - 1");
+        }
         clientKey = clientKey.clone();
         promise = promise.clone();
+    }
+
+    /** A promise with no earlier request pending. */
+    public PaymentPromise(String channelId, byte[] clientKey, String clientAddress, byte[] promise) {
+        this(channelId, clientKey, clientAddress, promise, null);
     }
 
     /** A copy of the client's key. */
@@ -53,13 +67,13 @@ public record PaymentPromise(@JsonProperty("channel_id") String channelId,
     public boolean equals(Object o) {
         return o instanceof PaymentPromise p && channelId.equals(p.channelId)
                 && java.util.Arrays.equals(clientKey, p.clientKey) && clientAddress.equals(p.clientAddress)
-                && java.util.Arrays.equals(promise, p.promise);
+                && java.util.Arrays.equals(promise, p.promise) && Objects.equals(receiptsAfter, p.receiptsAfter);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(channelId, java.util.Arrays.hashCode(clientKey), clientAddress,
-                java.util.Arrays.hashCode(promise));
+                java.util.Arrays.hashCode(promise), receiptsAfter);
     }
 
     @Override

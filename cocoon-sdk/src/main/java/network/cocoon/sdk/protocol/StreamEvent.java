@@ -45,15 +45,20 @@ public sealed interface StreamEvent {
      * @param usage token counts
      * @param result the signed statement
      * @param receipt the signed payment receipt's bag of cells, for a paid request; absent otherwise
+     * @param earlierReceipts the receipts after the client's {@code receipts_after} and before this request's,
+     *     by seqno; absent when the client asked for none
      */
     record Final(String id, long created, String model, @JsonProperty("finish_reason") String finishReason,
                  Usage usage, SignedResult result,
                  @com.fasterxml.jackson.annotation.JsonInclude(
-                         com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) byte[] receipt)
+                         com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) byte[] receipt,
+                 @com.fasterxml.jackson.annotation.JsonInclude(
+                         com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                 @JsonProperty("earlier_receipts") java.util.List<byte[]> earlierReceipts)
             implements StreamEvent {
         /** A final event without a receipt. */
         public Final(String id, long created, String model, String finishReason, Usage usage, SignedResult result) {
-            this(id, created, model, finishReason, usage, result, null);
+            this(id, created, model, finishReason, usage, result, null, null);
         }
 
         /** Validates presence. */
@@ -64,6 +69,14 @@ public sealed interface StreamEvent {
             Objects.requireNonNull(usage, "usage");
             Objects.requireNonNull(result, "result");
             receipt = receipt == null ? null : receipt.clone();
+            earlierReceipts = earlierReceipts == null ? null
+                : earlierReceipts.stream().map(byte[]::clone).toList();
+        }
+
+        /** Copies of the earlier receipts, or {@code null}. */
+        @Override
+        public java.util.List<byte[]> earlierReceipts() {
+            return earlierReceipts == null ? null : earlierReceipts.stream().map(byte[]::clone).toList();
         }
 
         /** A copy of the receipt, or {@code null}. */

@@ -28,7 +28,8 @@ class FileSpendStoreTest {
         SignedSemiChannel promise = SignedSemiChannel.sign(new SemiChannelState(channelId,
                 new SemiChannelBody(7, 20_000), Optional.of(SemiChannelBody.INITIAL)), key);
         SignedReceipt receipt = SignedReceipt.sign(ReceiptTest.vectorReceipt(), key); // cumulative 10400
-        return ChannelRecord.fresh(address, channelId).withPromise(promise).withReceipt(receipt);
+        return ChannelRecord.fresh(address, channelId).withPromise(promise, new PendingRequest(7, 20_000,
+                new byte[32], key.publicKey(), new network.cocoon.sdk.protocol.Price(1, 2), 16)).withReceipt(receipt);
     }
 
     @Test

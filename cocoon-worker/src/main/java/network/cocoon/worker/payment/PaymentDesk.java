@@ -2,11 +2,13 @@ package network.cocoon.worker.payment;
 
 import java.math.BigInteger;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import network.cocoon.sdk.PaymentException;
 import network.cocoon.sdk.crypto.Ed25519KeyPair;
 import network.cocoon.sdk.payment.ChannelParameters;
+import network.cocoon.sdk.payment.ChannelRecord;
 import network.cocoon.sdk.payment.Receipt;
 import network.cocoon.sdk.payment.SemiChannelBody;
 import network.cocoon.sdk.payment.SignedReceipt;
@@ -78,7 +80,7 @@ public final class PaymentDesk {
      */
     public Ticket open(PaymentPromise payment) {
         if (payment == null) {
-            return new Ticket(null, null, null, 0);
+            return new Ticket(null, null, null, 0, null);
         }
         TonAddress clientAddress;
         try {
@@ -120,7 +122,11 @@ public final class PaymentDesk {
         if (promise.state().body().sent() > deposit) {
             throw PaymentRefusal.invalid("cocoon.payment.promise.sent", "exceeds the channel's deposit");
         }
-        return new Ticket(params.address(), params, promise, deposit);
+        Long receiptsAfter = payment.receiptsAfter();
+        if (receiptsAfter != null && receiptsAfter >= promise.state().body().seqno()) {
+            throw PaymentRefusal.invalid("cocoon.payment.receipts_after", "must be below the promise's seqno");
+        }
+        return new Ticket(params.address(), params, promise, deposit, receiptsAfter);
     }
 
     private Account account(TonAddress address) {
@@ -150,11 +156,14 @@ public final class PaymentDesk {
         private final ChannelParameters params;
         private final SignedSemiChannel promise;
         private final long deposit;
+        private final Long receiptsAfter;
         private long reservation;
         private boolean admitted;
         private boolean settled;
 
-        private Ticket(TonAddress address, ChannelParameters params, SignedSemiChannel promise, long deposit) {
+        private Ticket(TonAddress address, ChannelParameters params, SignedSemiChannel promise, long deposit,
+                       Long receiptsAfter) {
+            this.receiptsAfter = receiptsAfter;
             this.address = address;
             this.params = params;
             this.promise = promise;
@@ -239,6 +248,18 @@ public final class PaymentDesk {
                 settled = true;
                 return signed;
             }
+        }
+
+        /**
+         * The receipts the client asked for ({@code receipts_after}): those of earlier requests on the channel,
+         * after the last one it holds and before this one, by seqno; {@code null} when it asked for none.
+         */
+        public List<SignedReceipt> earlierReceipts() {
+            if (receiptsAfter == null || address == null) {
+                return null;
+            }
+            return ledger.receiptsBetween(address, receiptsAfter, promise.state().body().seqno(),
+                    ChannelRecord.MAX_PENDING);
         }
 
         /** Frees the reservation of a request that ends without an answer; nothing is charged. */

@@ -174,6 +174,28 @@ public final class PaymentLedger implements AutoCloseable {
         }
     }
 
+    /** A channel's receipts with seqnos in {@code (after, before)}, by seqno, at most {@code limit}. */
+    public synchronized List<SignedReceipt> receiptsBetween(TonAddress address, long after, long before, int limit) {
+        try (PreparedStatement q = db.prepareStatement("SELECT receipt FROM receipts WHERE address = ? AND seqno > ?"
+                + " AND seqno < ? ORDER BY seqno LIMIT ?")) {
+            q.setString(1, address.toString());
+            q.setLong(2, after);
+            q.setLong(3, before);
+            q.setInt(4, limit);
+            List<SignedReceipt> out = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(SignedReceipt.fromBoc(rs.getBytes(1)));
+                }
+            } finally {
+                db.commit();
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read the payment ledger", e);
+        }
+    }
+
     /** Every receipt of a channel, by seqno. */
     public synchronized List<SignedReceipt> receipts(TonAddress address) {
         try (PreparedStatement q = db.prepareStatement(

@@ -189,7 +189,7 @@ final class SealedChatHandler {
         ChatCompletion completion = completion(request, generation);
         SignedReceipt receipt = settle(ticket, message, completion);
         byte[] plaintext = ProtocolJson.write(new SealedResponseBody(completion, sign(message, completion, receipt),
-                receipt == null ? null : receipt.toBoc()));
+                receipt == null ? null : receipt.toBoc(), earlierReceipts(ticket)));
         exchange.send(200, RESPONSE_TYPE, opened.sealResponse(plaintext));
     }
 
@@ -230,7 +230,7 @@ final class SealedChatHandler {
         SignedReceipt receipt = settle(ticket, message, completion);
         writer.finish(new StreamEvent.Final(completion.id(), completion.created(), completion.model(),
                 completion.finishReason(), completion.usage(), sign(message, completion, receipt),
-                receipt == null ? null : receipt.toBoc()));
+                receipt == null ? null : receipt.toBoc(), earlierReceipts(ticket)));
     }
 
     /** Before the first chunk a refusal is a plain error; after it, a sealed final error event. */
@@ -258,6 +258,14 @@ final class SealedChatHandler {
         return ticket.settle(Digests.sha256(message),
                 Digests.sha256(ResultStatement.canonicalCompletion(completion)),
                 completion.usage().promptTokens(), completion.usage().completionTokens());
+    }
+
+    private static java.util.List<byte[]> earlierReceipts(PaymentDesk.Ticket ticket) {
+        if (ticket == null || !ticket.paid()) {
+            return null;
+        }
+        var earlier = ticket.earlierReceipts();
+        return earlier == null ? null : earlier.stream().map(SignedReceipt::toBoc).toList();
     }
 
     private SignedResult sign(byte[] message, ChatCompletion completion, SignedReceipt receipt) {
