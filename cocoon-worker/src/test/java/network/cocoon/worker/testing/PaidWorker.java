@@ -37,7 +37,7 @@ public final class PaidWorker implements AutoCloseable {
     public static final TonAddress PAYOUT = TonAddress.parse("0:" + "ab".repeat(32), "payout");
     public static final TonAddress CLIENT_WALLET = TonAddress.parse("0:" + "11".repeat(32), "wallet");
 
-    public final Ed25519KeyPair devRoot = Ed25519KeyPair.generate();
+    public final Ed25519KeyPair devRoot;
     public final WorkerIdentity identity = WorkerIdentity.generate();
     public final InferenceEngine engine;
     public final PaymentLedger ledger;
@@ -46,7 +46,13 @@ public final class PaidWorker implements AutoCloseable {
 
     public PaidWorker(InferenceEngine engine, Path ledgerFile, Ed25519KeyPair operatorKey, long deposit)
             throws IOException {
+        this(engine, ledgerFile, operatorKey, deposit, Ed25519KeyPair.generate());
+    }
+
+    public PaidWorker(InferenceEngine engine, Path ledgerFile, Ed25519KeyPair operatorKey, long deposit,
+                      Ed25519KeyPair devRoot) throws IOException {
         this.engine = engine;
+        this.devRoot = devRoot;
         PaymentSettings settings = new PaymentSettings(PaymentTerms.MODE_DEV, operatorKey, PAYOUT,
                 new ClosingConfig(3600, 0, 0), 0, ledgerFile);
         this.ledger = PaymentLedger.open(ledgerFile);
@@ -59,6 +65,10 @@ public final class PaidWorker implements AutoCloseable {
     }
 
     public AttestationPolicy policy() {
+        return policy(devRoot);
+    }
+
+    public static AttestationPolicy policy(Ed25519KeyPair devRoot) {
         return AttestationPolicy.builder().allowInsecureDevelopmentEvidence(devRoot.publicKey()).build();
     }
 
