@@ -90,8 +90,7 @@ public record ChannelParameters(BigInteger channelId, byte[] clientKey, byte[] o
         return ChannelCells.toBoc(dataCell());
     }
 
-    /** The contract's address in workchain 0: the hash of its {@code StateInit} (code and data). */
-    public TonAddress address() {
+    Cell stateInitCell() {
         CellBuilder stateInit = CellBuilder.beginCell();
         stateInit.storeBit(false); // split_depth
         stateInit.storeBit(false); // special
@@ -100,7 +99,12 @@ public record ChannelParameters(BigInteger channelId, byte[] clientKey, byte[] o
         stateInit.storeBit(true);
         stateInit.storeRef(dataCell());
         stateInit.storeBit(false); // library
-        return new TonAddress(0, stateInit.endCell().hash());
+        return stateInit.endCell();
+    }
+
+    /** The contract's address in workchain 0: the hash of its {@code StateInit} (code and data). */
+    public TonAddress address() {
+        return new TonAddress(0, stateInitCell().hash());
     }
 
     @Override

@@ -50,12 +50,16 @@ public record SignedSemiChannel(byte[] signature, SemiChannelState state) {
         }
     }
 
-    /** The canonical bag of cells. */
-    public byte[] toBoc() {
+    Cell toCell() {
         CellBuilder cell = CellBuilder.beginCell();
         cell.storeBytes(signature);
         ChannelCells.storeState(cell, state);
-        return ChannelCells.toBoc(cell.endCell());
+        return cell.endCell();
+    }
+
+    /** The canonical bag of cells. */
+    public byte[] toBoc() {
+        return ChannelCells.toBoc(toCell());
     }
 
     /**

@@ -1,0 +1,100 @@
+// Runs the standard TON payment channel contract under @ton/sandbox (a WASM TVM, offline) for the SDK's tests.
+// The contract code comes from npm tonweb, never from the SDK under test. Input (JSON file, argv[2]):
+//   {"mode": "addresses"}  -> the two treasury wallets' raw addresses
+//   {"mode": "run", "channels": [{"dataBoc": hex, "address": raw}],
+//    "steps": [{"channel": i, "from": "client"|"operator", "value": nanotons, "body": hex|null,
+//               "stateInit": bool, "advance": seconds}]}
+// Output (stdout, JSON): per step the channel's transaction outcome, its get_channel_data after the step and
+// what each treasury received from the channel in that step; and per channel what each received in all.
+import { readFileSync } from 'fs';
+import { createRequire } from 'module';
+const require = createRequire(import.meta.url);
+const { Blockchain } = require('@ton/sandbox');
+const { Cell, beginCell, contractAddress, Address, toNano } = require('@ton/core');
+
+
+const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const blockchain = await Blockchain.create();
+blockchain.now = 1_800_000_000;
+const client = await blockchain.treasury('cocoon client');
+const operator = await blockchain.treasury('cocoon operator');
+const raw = (a) => a.toRawString();
+
+if (input.mode === 'addresses') {
+  console.log(JSON.stringify({ client: raw(client.address), operator: raw(operator.address) }));
+  process.exit(0);
+}
+
+const { PaymentChannel } = require('tonweb/src/contract/payments/PaymentChannel.js');
+const code = Cell.fromBoc(Buffer.from(PaymentChannel.codeHex, 'hex'))[0];
+const channels = input.channels.map((c) => {
+  const data = Cell.fromBoc(Buffer.from(c.dataBoc, 'hex'))[0];
+  const init = { code, data };
+  const address = contractAddress(0, init);
+  return { init, address, derivedBySdk: c.address };
+});
+
+async function channelData(address) {
+  const r = await blockchain.runGetMethod(address, 'get_channel_data');
+  const s = r.stackReader;
+  const state = s.readNumber();
+  const balances = s.readTuple();
+  const balanceA = balances.readBigNumber().toString();
+  const balanceB = balances.readBigNumber().toString();
+  s.readTuple(); // keys
+  const channelId = s.readBigNumber().toString();
+  s.readTuple(); // closing config
+  const seqnos = s.readTuple();
+  const seqnoA = seqnos.readBigNumber().toString();
+  const seqnoB = seqnos.readBigNumber().toString();
+  return { state, balanceA, balanceB, channelId, seqnoA, seqnoB };
+}
+
+const received = channels.map(() => ({ client: 0n, operator: 0n }));
+const steps = [];
+for (const step of input.steps) {
+  if (step.advance) {
+    blockchain.now += step.advance;
+  }
+  const channel = channels[step.channel];
+  const sender = step.from === 'client' ? client : operator;
+  const result = await sender.send({
+    to: channel.address,
+    value: BigInt(step.value),
+    bounce: false,
+    init: step.stateInit ? channel.init : undefined,
+    body: step.body ? Cell.fromBoc(Buffer.from(step.body, 'hex'))[0] : beginCell().endCell(),
+  });
+  let outcome = null;
+  const got = { client: 0n, operator: 0n };
+  for (const tx of result.transactions) {
+    const info = tx.inMessage?.info;
+    if (info?.type === 'internal' && info.dest.equals(channel.address) && info.src.equals(sender.address)) {
+      const d = tx.description;
+      outcome = {
+        success: d.type === 'generic' && !d.aborted && d.computePhase.type === 'vm' && d.computePhase.success
+          && (!d.actionPhase || d.actionPhase.success),
+        exitCode: d.computePhase.type === 'vm' ? d.computePhase.exitCode : null,
+      };
+    }
+    if (info?.type === 'internal' && info.src.equals(channel.address)) {
+      if (info.dest.equals(client.address)) got.client += info.value.coins;
+      if (info.dest.equals(operator.address)) got.operator += info.value.coins;
+    }
+  }
+  let data = null;
+  try {
+    data = await channelData(channel.address);
+  } catch (e) {
+    data = { error: String(e.message || e) };
+  }
+  received[step.channel].client += got.client;
+  received[step.channel].operator += got.operator;
+  steps.push({ outcome, data, received: { client: got.client.toString(), operator: got.operator.toString() } });
+}
+console.log(JSON.stringify({
+  codeHash: code.hash().toString('hex'),
+  addresses: channels.map((c) => raw(c.address)),
+  steps,
+  received: received.map((r) => ({ client: r.client.toString(), operator: r.operator.toString() })),
+}));
