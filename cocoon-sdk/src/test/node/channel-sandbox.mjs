@@ -34,8 +34,31 @@ const channels = input.channels.map((c) => {
   return { init, address, derivedBySdk: c.address };
 });
 
+// The stack as a TON HTTP API's v2 JSON-RPC (toncenter) returns it from runGetMethod.
+function toncenterNested(item) {
+  switch (item.type) {
+    case 'int': return { '@type': 'tvm.stackEntryNumber', number: { '@type': 'tvm.numberDecimal', number: item.value.toString() } };
+    case 'cell': return { '@type': 'tvm.stackEntryCell', cell: { '@type': 'tvm.cell', bytes: item.cell.toBoc().toString('base64') } };
+    case 'slice': return { '@type': 'tvm.stackEntrySlice', slice: { '@type': 'tvm.slice', bytes: item.cell.toBoc().toString('base64') } };
+    case 'tuple': return { '@type': 'tvm.stackEntryTuple', tuple: { '@type': 'tvm.tuple', elements: item.items.map(toncenterNested) } };
+    case 'null': return { '@type': 'tvm.stackEntryNull' };
+    default: throw new Error('stack item ' + item.type);
+  }
+}
+function toncenterTop(item) {
+  switch (item.type) {
+    case 'int': return ['num', (item.value < 0n ? '-0x' + (-item.value).toString(16) : '0x' + item.value.toString(16))];
+    case 'cell': return ['cell', { bytes: item.cell.toBoc().toString('base64'), object: {} }];
+    case 'slice': return ['cell', { bytes: item.cell.toBoc().toString('base64'), object: {} }];
+    case 'tuple': return ['tuple', { '@type': 'tvm.tuple', elements: item.items.map(toncenterNested) }];
+    case 'null': return ['null', null];
+    default: throw new Error('stack item ' + item.type);
+  }
+}
+
 async function channelData(address) {
   const r = await blockchain.runGetMethod(address, 'get_channel_data');
+  const toncenter = { ok: true, result: { '@type': 'smc.runResult', gas_used: Number(r.gasUsed), stack: r.stack.map(toncenterTop), exit_code: r.exitCode }, id: 1, jsonrpc: '2.0' };
   const s = r.stackReader;
   const state = s.readNumber();
   const balances = s.readTuple();
@@ -47,7 +70,7 @@ async function channelData(address) {
   const seqnos = s.readTuple();
   const seqnoA = seqnos.readBigNumber().toString();
   const seqnoB = seqnos.readBigNumber().toString();
-  return { state, balanceA, balanceB, channelId, seqnoA, seqnoB };
+  return { state, balanceA, balanceB, channelId, seqnoA, seqnoB, toncenter };
 }
 
 const received = channels.map(() => ({ client: 0n, operator: 0n }));

@@ -16,7 +16,10 @@ import network.cocoon.sdk.payment.ClosingConfig;
 import network.cocoon.sdk.payment.TonAddress;
 import network.cocoon.sdk.protocol.PaymentTerms;
 import network.cocoon.worker.identity.AttestationService;
+import network.cocoon.sdk.ton.TonHttpApi;
+import network.cocoon.worker.payment.ChannelFunding;
 import network.cocoon.worker.payment.DevFunding;
+import network.cocoon.worker.payment.OnChainFunding;
 import network.cocoon.worker.payment.PaymentDesk;
 import network.cocoon.worker.payment.PaymentLedger;
 import network.cocoon.worker.payment.PaymentSettings;
@@ -46,8 +49,11 @@ import network.cocoon.worker.tee.TeePlatform;
  *   --price-prompt N        nanotons per 1,000 prompt tokens (0)
  *   --price-completion N    nanotons per 1,000 completion tokens (0)
  *   --payout ADDRESS        operator's TON address, raw form wc:hex (the zero address in dev payment mode)
- *   --payments off|dev      how requests are paid (dev with --tee dev, else off); dev is INSECURE: channels
- *                           are not on chain and every one is taken to hold --dev-deposit
+ *   --payments off|dev|ton  how requests are paid (dev with --tee dev, else off); dev is INSECURE: channels
+ *                           are not on chain and every one is taken to hold --dev-deposit; ton reads each
+ *                           channel's deposit from the chain through --ton-api
+ *   --ton-api URL           a TON HTTP API v2 JSON-RPC endpoint (ton mode), e.g. https://toncenter.com/api/v2/jsonRPC
+ *   --ton-api-key-file FILE its API key, if it needs one
  *   --dev-deposit N         the deposit assumed for dev channels, nanotons (10000000000)
  *   --channel-key-seed FILE the operator's channel key seed (32 bytes hex); a fresh one is made if absent
  *   --ledger FILE           the payment ledger's SQLite file (cocoon-ledger.db)
@@ -104,26 +110,39 @@ public final class WorkerMain {
         if (mode.equals("off")) {
             return null;
         }
-        if (!mode.equals("dev")) {
-            throw new IllegalArgumentException("--payments must be off or dev; payments on TON need the settlement"
-                    + " module, which this version does not have yet");
+        if (!mode.equals("dev") && !mode.equals("ton")) {
+            throw new IllegalArgumentException("--payments must be off, dev or ton");
+        }
+        boolean ton = mode.equals("ton");
+        if (ton && (!options.containsKey("channel-key-seed") || !options.containsKey("payout")
+                || !options.containsKey("ton-api"))) {
+            throw new IllegalArgumentException("--payments ton needs --channel-key-seed, --payout and --ton-api");
         }
         Ed25519KeyPair channelKey = options.containsKey("channel-key-seed")
                 ? Ed25519KeyPair.fromSeed(HexFormat.of().parseHex(
                         Files.readString(Path.of(options.get("channel-key-seed"))).trim()))
                 : Ed25519KeyPair.generate();
         TonAddress payout = TonAddress.parse(options.getOrDefault("payout", "0:" + "0".repeat(64)), "--payout");
-        PaymentSettings paymentSettings = new PaymentSettings(PaymentTerms.MODE_DEV, channelKey, payout,
+        PaymentSettings paymentSettings = new PaymentSettings(ton ? PaymentTerms.MODE_TON : PaymentTerms.MODE_DEV,
+                channelKey, payout,
                 new ClosingConfig(Long.parseLong(options.getOrDefault("quarantine-duration", "3600")),
                         Long.parseLong(options.getOrDefault("misbehavior-fine", "0")), 0),
                 Long.parseLong(options.getOrDefault("excess-fee", "0")),
                 Path.of(options.getOrDefault("ledger", "cocoon-ledger.db")));
-        long deposit = Long.parseLong(options.getOrDefault("dev-deposit", "10000000000"));
-        System.out.println("INSECURE dev payments: channels are not on chain and each is taken to hold " + deposit
-                + " nanotons; nothing can be paid out. For development only.");
+        ChannelFunding funding;
+        if (ton) {
+            String key = options.containsKey("ton-api-key-file")
+                    ? Files.readString(Path.of(options.get("ton-api-key-file"))).trim() : null;
+            funding = new OnChainFunding(new TonHttpApi(okhttp3.HttpUrl.get(options.get("ton-api")), key,
+                    new okhttp3.OkHttpClient()), Duration.ofSeconds(30), Clock.systemUTC());
+        } else {
+            long deposit = Long.parseLong(options.getOrDefault("dev-deposit", "10000000000"));
+            System.out.println("INSECURE dev payments: channels are not on chain and each is taken to hold " + deposit
+                    + " nanotons; nothing can be paid out. For development only.");
+            funding = new DevFunding(deposit);
+        }
         PaymentLedger ledger = PaymentLedger.open(paymentSettings.ledger());
-        return new PaymentDesk(paymentSettings, new DevFunding(deposit), ledger, identity.signingKey(), price,
-                Clock.systemUTC());
+        return new PaymentDesk(paymentSettings, funding, ledger, identity.signingKey(), price, Clock.systemUTC());
     }
 
     static TeePlatform tee(Map<String, String> options) throws IOException {

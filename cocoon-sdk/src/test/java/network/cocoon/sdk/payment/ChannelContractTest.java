@@ -162,6 +162,18 @@ class ChannelContractTest {
         assertEquals(1, opened.get("state").asInt());
         assertEquals(String.valueOf(DEPOSIT), opened.get("balanceA").asText());
         assertEquals(params.channelId().toString(), opened.get("channelId").asText());
+        // The contract's own get_channel_data, as a TON HTTP API returns it, read through the SDK's client.
+        try (var server = new okhttp3.mockwebserver.MockWebServer()) {
+            server.enqueue(new okhttp3.mockwebserver.MockResponse().setBody(opened.get("toncenter").toString()));
+            server.start();
+            var api = new network.cocoon.sdk.ton.TonHttpApi(server.url("/jsonRPC"), null, new okhttp3.OkHttpClient());
+            OnChainChannel onChain = OnChainChannel.read(api, params.address());
+            assertEquals(OnChainChannel.Status.OPEN, onChain.status());
+            assertEquals(DEPOSIT, onChain.balanceA());
+            assertEquals(0, onChain.balanceB());
+            assertEquals(Optional.empty(), onChain.mismatch(params));
+            assertEquals(Optional.of("channel_id"), onChain.mismatch(swapped));
+        }
         assertTrue(succeeded(result, 4), "cooperative close: " + result.get("steps").get(4));
         assertPaidOut(result, 4, owed);
         assertFalse(succeeded(result, 5), "swapped signatures are refused");

@@ -18,10 +18,22 @@ public interface ChannelFunding {
     /** Why a channel cannot be paid on. */
     final class ChannelUnavailableException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean temporary;
 
         /** A fixed text: it reaches clients. */
         public ChannelUnavailableException(String fixedText) {
+            this(fixedText, false);
+        }
+
+        /** A fixed text; {@code temporary} when the chain could not be read (try again later). */
+        public ChannelUnavailableException(String fixedText, boolean temporary) {
             super(fixedText, null, false, false);
+            this.temporary = temporary;
+        }
+
+        /** Whether the chain could not be read, rather than the channel being unusable. */
+        public boolean temporary() {
+            return temporary;
         }
     }
 }

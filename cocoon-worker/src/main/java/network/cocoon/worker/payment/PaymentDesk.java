@@ -117,7 +117,8 @@ public final class PaymentDesk {
         try {
             deposit = funding.clientDeposit(params);
         } catch (ChannelFunding.ChannelUnavailableException e) {
-            throw PaymentRefusal.invalid("cocoon.payment.channel_id", e.getMessage());
+            throw e.temporary() ? PaymentRefusal.unavailable(e.getMessage())
+                    : PaymentRefusal.invalid("cocoon.payment.channel_id", e.getMessage());
         }
         if (promise.state().body().sent() > deposit) {
             throw PaymentRefusal.invalid("cocoon.payment.promise.sent", "exceeds the channel's deposit");

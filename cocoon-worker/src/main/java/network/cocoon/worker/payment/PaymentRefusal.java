@@ -32,6 +32,11 @@ public final class PaymentRefusal extends RuntimeException {
         return new PaymentRefusal(ErrorCode.INVALID_PAYMENT, field, rule, null);
     }
 
+    /** The channel's funding cannot be read now: 503, try again later. */
+    static PaymentRefusal unavailable(String fixedText) {
+        return new PaymentRefusal(ErrorCode.BUSY, "cocoon.payment.channel_id", fixedText, null);
+    }
+
     /** The error code to answer with. */
     public ErrorCode code() {
         return code;
