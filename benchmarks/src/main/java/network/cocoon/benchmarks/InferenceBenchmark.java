@@ -7,6 +7,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import network.cocoon.sdk.payment.ClosingConfig;
+import network.cocoon.sdk.payment.PaymentChannel;
+import network.cocoon.sdk.payment.SpendStore;
+import network.cocoon.sdk.payment.TonAddress;
+import network.cocoon.sdk.protocol.PaymentTerms;
+import network.cocoon.worker.payment.DevFunding;
+import network.cocoon.worker.payment.PaymentDesk;
+import network.cocoon.worker.payment.PaymentLedger;
+import network.cocoon.worker.payment.PaymentSettings;
+import network.cocoon.worker.tee.GpuAttester;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,22 +164,56 @@ public final class InferenceBenchmark {
         return best;
     }
 
-    /** The same requests, generated directly and through SDK, HTTP and sealing; ratio of wall times. */
+    /**
+     * The same requests, generated directly, through SDK, HTTP and sealing, streamed, and paid (a dev channel:
+     * a promise signed and stored, checked and stored by the worker's SQLite ledger, a receipt signed, recorded
+     * and verified); ratio of wall times.
+     */
     static void servingOverhead(Checkpoint small, String device) throws Exception {
         List<AdditionTask.Problem> problems = new AdditionTask(64).heldOutProblems();
-        try (DjlEngine engine = DjlEngine.load(small, new EngineSettings(device, null, null, 16, 256, 64))) {
+        Path scratch = java.nio.file.Files.createTempDirectory("cocoon-serving-bench");
+        Price price = new Price(100_000, 200_000);
+        try (DjlEngine engine = DjlEngine.load(small, new EngineSettings(device, null, null, 16, 256, 64));
+             PaymentLedger ledger = PaymentLedger.open(scratch.resolve("ledger.db"))) {
             Ed25519KeyPair devRoot = Ed25519KeyPair.generate();
             WorkerIdentity identity = WorkerIdentity.generate();
             AttestationService attestation = new AttestationService(identity, new DevTee(devRoot), engine.model(),
                     new Price(0, 0), "", Duration.ofHours(1), Clock.systemUTC());
+            PaymentSettings settings = new PaymentSettings(PaymentTerms.MODE_DEV, Ed25519KeyPair.generate(),
+                    TonAddress.parse("0:" + "22".repeat(32), "payout"), new ClosingConfig(3600, 0, 0), 0,
+                    scratch.resolve("ledger.db"));
+            PaymentDesk desk = new PaymentDesk(settings, new DevFunding(1_000_000_000_000L), ledger,
+                    identity.signingKey(), price, Clock.systemUTC());
+            AttestationService paidAttestation = new AttestationService(identity, new DevTee(devRoot),
+                    GpuAttester.NONE, engine.model(), price, settings.payout().toString(), desk.terms(),
+                    Duration.ofHours(1), Clock.systemUTC());
+            AttestationPolicy policy = AttestationPolicy.builder()
+                    .allowInsecureDevelopmentEvidence(devRoot.publicKey()).build();
+            PaymentChannel channel = PaymentChannel.builder().devMode().clientKey(Ed25519KeyPair.generate())
+                    .clientAddress(TonAddress.parse("0:" + "11".repeat(32), "wallet"))
+                    .channelId(PaymentChannel.randomChannelId()).deposit(1_000_000_000_000L)
+                    .maxCostPerRequest(10_000_000L).store(SpendStore.directory(scratch.resolve("client"))).build();
+            PaymentChannel memoryChannel = PaymentChannel.builder().devMode().clientKey(Ed25519KeyPair.generate())
+                    .clientAddress(TonAddress.parse("0:" + "11".repeat(32), "wallet"))
+                    .channelId(PaymentChannel.randomChannelId()).deposit(1_000_000_000_000L)
+                    .maxCostPerRequest(10_000_000L).store(SpendStore.inMemory()).build();
             try (WorkerServer server = WorkerServer.start(ServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0)),
                     identity, attestation, engine);
-                 CocoonClient client = CocoonClient.builder().endpoint(server.endpoint()).policy(AttestationPolicy
-                         .builder().allowInsecureDevelopmentEvidence(devRoot.publicKey()).build()).build()) {
+                 WorkerServer paidServer = WorkerServer.start(ServerSettings.defaults(
+                         new InetSocketAddress("127.0.0.1", 0)), identity, paidAttestation, engine, desk);
+                 CocoonClient client = CocoonClient.builder().endpoint(server.endpoint()).policy(policy).build();
+                 CocoonClient paying = CocoonClient.builder().endpoint(paidServer.endpoint()).policy(policy)
+                         .payment(channel).build();
+                 CocoonClient payingFromMemory = CocoonClient.builder().endpoint(paidServer.endpoint()).policy(policy)
+                         .payment(memoryChannel).build()) {
                 client.verifyWorker();
+                paying.verifyWorker();
+                payingFromMemory.verifyWorker();
                 double raw = Double.MAX_VALUE;
                 double served = Double.MAX_VALUE;
                 double streamed = Double.MAX_VALUE;
+                double paid = Double.MAX_VALUE;
+                double paidMemory = Double.MAX_VALUE;
                 long tokens = 0;
                 for (int round = 0; round < 3; round++) {
                     long start = System.nanoTime();
@@ -190,6 +234,17 @@ public final class InferenceBenchmark {
                                 text -> { });
                     }
                     streamed = Math.min(streamed, (System.nanoTime() - start) / 1e9);
+                    start = System.nanoTime();
+                    for (AdditionTask.Problem p : problems) {
+                        paying.chat(ChatRequest.builder().user(p.prompt()).maxTokens(8).temperature(0).build());
+                    }
+                    paid = Math.min(paid, (System.nanoTime() - start) / 1e9);
+                    start = System.nanoTime();
+                    for (AdditionTask.Problem p : problems) {
+                        payingFromMemory.chat(ChatRequest.builder().user(p.prompt()).maxTokens(8).temperature(0)
+                                .build());
+                    }
+                    paidMemory = Math.min(paidMemory, (System.nanoTime() - start) / 1e9);
                 }
                 System.out.printf(Locale.ROOT, "%nserving overhead, %d sequential requests (%d completion tokens), best "
                         + "of 3:%n", problems.size(), tokens);
@@ -199,6 +254,19 @@ public final class InferenceBenchmark {
                         served * 1000 / problems.size(), served / raw);
                 System.out.printf(Locale.ROOT, "| same, streamed | %.2f | %.2f |%n", streamed * 1000 / problems.size(),
                         streamed / raw);
+                System.out.printf(Locale.ROOT, "| same, paid: client store on disk, worker ledger on disk | %.2f | %.2f |%n",
+                        paid * 1000 / problems.size(), paid / raw);
+                System.out.printf(Locale.ROOT, "| same, paid: client store in memory, worker ledger on disk | %.2f | %.2f |%n",
+                        paidMemory * 1000 / problems.size(), paidMemory / raw);
+                long saves = 200;
+                SpendStore disk = SpendStore.directory(scratch.resolve("fsync-probe"));
+                var record = paying.payments().get(0);
+                long start = System.nanoTime();
+                for (int i = 0; i < saves; i++) {
+                    disk.save(record);
+                }
+                System.out.printf(Locale.ROOT, "one durable client-store save (write, fsync, rename, fsync dir): %.2f ms%n",
+                        (System.nanoTime() - start) / 1e6 / saves);
             }
         }
     }

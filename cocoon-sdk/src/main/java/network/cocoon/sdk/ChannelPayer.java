@@ -178,6 +178,15 @@ final class ChannelPayer {
         }
 
         Payment accept(SignedReceipt signed, ResultStatement statement, List<SignedReceipt> earlierReceipts) {
+            return accept(signed, statement, earlierReceipts, null, null);
+        }
+
+        /**
+         * As {@link #accept(SignedReceipt, ResultStatement, List)}, and with the channel's token counter (if any)
+         * the counts checked against the request's messages and the answer.
+         */
+        Payment accept(SignedReceipt signed, ResultStatement statement, List<SignedReceipt> earlierReceipts,
+                       List<network.cocoon.sdk.chat.ChatMessage> messages, network.cocoon.sdk.chat.ChatCompletion answer) {
             List<SignedReceipt> recovered = earlierReceipts == null ? List.of() : earlierReceipts;
             for (SignedReceipt earlierReceipt : recovered) {
                 acceptEarlier(earlierReceipt);
@@ -217,6 +226,18 @@ final class ChannelPayer {
             }
             if (r.cumulative() > promise.state().body().sent()) {
                 throw mismatch("cumulative", "the receipt charges more than the promise allows", evidence);
+            }
+            if (channel.tokenCounter().isPresent() && messages != null && answer != null) {
+                var counter = channel.tokenCounter().get();
+                if (counter.promptTokens(messages) != r.promptTokens()) {
+                    throw mismatch("prompt_tokens", "the attested model's tokenizer counts another number of prompt"
+                            + " tokens", evidence);
+                }
+                var completion = counter.completionTokens(answer.content(), answer.finishReason());
+                if (completion.isPresent() && completion.getAsLong() != r.completionTokens()) {
+                    throw mismatch("completion_tokens", "the attested model's tokenizer counts another number of"
+                            + " completion tokens", evidence);
+                }
             }
             ChannelRecord next = record.withReceipt(signed);
             channel.store().save(next);

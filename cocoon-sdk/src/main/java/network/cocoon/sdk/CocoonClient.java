@@ -327,7 +327,7 @@ public final class CocoonClient implements AutoCloseable {
             session.sending(promise, Digests.sha256(sealed.message()), request.maxTokens());
         }
         return new Exchange(connection, worker, requestId, request.maxTokens(), sealed, sealed.message(), stream,
-                session);
+                session, request.messages());
     }
 
     /** One request in flight: what was sent, to whom, and how to check the answer. */
@@ -341,8 +341,12 @@ public final class CocoonClient implements AutoCloseable {
         final boolean stream;
         final ChannelPayer.Session session;
 
+        final List<network.cocoon.sdk.chat.ChatMessage> messages;
+
         Exchange(WorkerConnection connection, VerifiedWorker worker, String requestId, int maxTokens,
-                 SealedRequest sealed, byte[] message, boolean stream, ChannelPayer.Session session) {
+                 SealedRequest sealed, byte[] message, boolean stream, ChannelPayer.Session session,
+                 List<network.cocoon.sdk.chat.ChatMessage> messages) {
+            this.messages = messages;
             this.connection = connection;
             this.worker = worker;
             this.requestId = requestId;
@@ -425,7 +429,8 @@ public final class CocoonClient implements AutoCloseable {
             var statement = ResultVerifier.verify(worker, message, requestId, maxTokens, completion, result,
                     receiptHash);
             Optional<Payment> payment = session == null ? Optional.empty()
-                    : Optional.of(session.accept(receipt, statement, earlierReceipts(earlierReceiptBocs)));
+                    : Optional.of(session.accept(receipt, statement, earlierReceipts(earlierReceiptBocs), messages,
+                            completion));
             var document = worker.document();
             return new VerifiedCompletion(completion, new Verification(connection.endpoint(), document.platform(),
                     worker.claims().secure(), worker.claims().measurements(), document.model(), document.price(),

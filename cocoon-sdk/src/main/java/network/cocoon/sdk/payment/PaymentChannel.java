@@ -37,8 +37,10 @@ public final class PaymentChannel {
     private final long maxCostPerRequest;
     private final SpendStore store;
     private final boolean devMode;
+    private final TokenCounter tokenCounter;
 
     private PaymentChannel(Builder b) {
+        this.tokenCounter = b.tokenCounter;
         this.clientKey = b.clientKey;
         this.clientAddress = b.clientAddress;
         this.channelId = b.channelId;
@@ -94,6 +96,11 @@ public final class PaymentChannel {
     /** Where channel records are kept. */
     public SpendStore store() {
         return store;
+    }
+
+    /** The counter the SDK checks billed tokens with, if the application gave one. */
+    public java.util.Optional<TokenCounter> tokenCounter() {
+        return java.util.Optional.ofNullable(tokenCounter);
     }
 
     /** Whether this channel pays workers in the insecure {@code dev} payment mode (no chain). */
@@ -152,8 +159,18 @@ public final class PaymentChannel {
         private long maxCostPerRequest = -1;
         private SpendStore store;
         private boolean devMode;
+        private TokenCounter tokenCounter;
 
         private Builder() {
+        }
+
+        /**
+         * Checks every receipt's token counts with the attested model's tokenizer (optional): a count that differs
+         * is refused as {@code RECEIPT_MISMATCH} on {@code prompt_tokens} or {@code completion_tokens}.
+         */
+        public Builder tokenCounter(TokenCounter counter) {
+            this.tokenCounter = Objects.requireNonNull(counter);
+            return this;
         }
 
         /** Party A's channel key (required). */
