@@ -109,6 +109,14 @@ public class PaymentBenchmark {
         return desk.open(promise);
     }
 
+    /** The channel address from code and data: part of both sides' checks. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    public TonAddress channelAddress() {
+        return new ChannelParameters(channelId, client.publicKey(), operator.publicKey(), wallet, payout,
+                new ClosingConfig(3600, 0, 0), 0).address();
+    }
+
     /** The worker's receipt: build the cell, sign its hash, serialize. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)

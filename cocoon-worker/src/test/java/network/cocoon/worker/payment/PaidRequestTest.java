@@ -84,6 +84,22 @@ class PaidRequestTest {
             assertEquals(owed, record.owed());
             assertEquals(5, record.seqno());
             assertLedgerMatches(worker, record.address(), held);
+
+            // The operator's close from its ledger: the latest promise, signed by the client, in a start close.
+            var params = new network.cocoon.sdk.payment.ChannelParameters(channelId, clientKey.publicKey(),
+                    operatorKey.publicKey(), PaidWorker.CLIENT_WALLET, PaidWorker.PAYOUT,
+                    new network.cocoon.sdk.payment.ClosingConfig(3600, 0, 0), 0);
+            assertEquals(record.address(), params.address());
+            ChannelSettlement settlement = new ChannelSettlement(worker.ledger, operatorKey);
+            byte[] start = settlement.startUncooperativeClose(params).orElseThrow();
+            assertTrue(start.length > 200);
+            var close = settlement.cooperativeClose(params, DEPOSIT).orElseThrow();
+            byte[] both = close.message(params, close.sign(clientKey), settlement.sign(close));
+            assertTrue(both.length > 100);
+            assertEquals(Optional.empty(), settlement.startUncooperativeClose(new network.cocoon.sdk.payment
+                    .ChannelParameters(channelId.add(BigInteger.ONE), clientKey.publicKey(), operatorKey.publicKey(),
+                    PaidWorker.CLIENT_WALLET, PaidWorker.PAYOUT, new network.cocoon.sdk.payment.ClosingConfig(3600,
+                    0, 0), 0)));
         }
     }
 
