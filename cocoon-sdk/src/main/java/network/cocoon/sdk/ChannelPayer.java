@@ -218,11 +218,10 @@ final class ChannelPayer {
                 {"time", Math.abs(r.time() - clock.instant().getEpochSecond())
                         <= RECEIPT_TIME_TOLERANCE.toSeconds()},
             };
-            for (Object[] check : checks) {
-                if (!(Boolean) check[1]) {
-                    throw mismatch((String) check[0], "the receipt disagrees with the request, the attestation or"
-                            + " the previous receipt", evidence);
-                }
+            String failed = firstFailed(checks);
+            if (failed != null) {
+                throw mismatch(failed, "the receipt disagrees with the request, the attestation or the previous"
+                        + " receipt", evidence);
             }
             if (r.cumulative() > promise.state().body().sent()) {
                 throw mismatch("cumulative", "the receipt charges more than the promise allows", evidence);
@@ -277,16 +276,25 @@ final class ChannelPayer {
                 {"amount", r.amount() == expectedAmount},
                 {"cumulative", r.cumulative() == record.owed() + r.amount() && r.cumulative() <= pending.sent()},
             };
-            for (Object[] check : checks) {
-                if (!(Boolean) check[1]) {
-                    throw new PaymentException(Reason.RECEIPT_MISMATCH, "earlier_receipts." + check[0], "the earlier"
-                            + " receipt disagrees with the request that was sent, or with the previous receipt",
-                            new PaymentEvidence(record.promise().orElse(promise), signed), null);
-                }
+            String failed = firstFailed(checks);
+            if (failed != null) {
+                throw new PaymentException(Reason.RECEIPT_MISMATCH, "earlier_receipts." + failed, "the earlier"
+                        + " receipt disagrees with the request that was sent, or with the previous receipt",
+                        new PaymentEvidence(record.promise().orElse(promise), signed), null);
             }
             ChannelRecord next = record.withReceipt(signed);
             channel.store().save(next);
             record = next;
+        }
+
+        /** The name of the first {field, passed} pair that did not pass, or {@code null}. */
+        private static String firstFailed(Object[][] checks) {
+            for (Object[] check : checks) {
+                if (!(Boolean) check[1]) {
+                    return (String) check[0];
+                }
+            }
+            return null;
         }
 
         private PaymentException mismatch(String field, String message, PaymentEvidence evidence) {

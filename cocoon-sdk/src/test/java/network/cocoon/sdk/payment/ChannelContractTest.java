@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The messages and states this SDK signs, run against the real payment channel contract: its code from npm
  * {@code tonweb} (never from this SDK), in {@code @ton/sandbox}'s TVM, driven by {@code node}
- * ({@code src/test/node/channel-sandbox.mjs}; {@code npm ci --prefix cocoon-sdk/src/test/node} installs it).
+ * ({@code src/test/node/channel-sandbox.mjs}; {@code npm install --prefix cocoon-sdk/src/test/node} installs the locked versions).
  * The address this SDK derives is the one the contract deploys to; the promises it signs are paid out on a
  * cooperative and an uncooperative close; a state with a changed {@code sent}, a reused seqno, or swapped
  * signatures is refused by the contract.
@@ -50,7 +50,7 @@ class ChannelContractTest {
 
     static JsonNode node(Path input) throws Exception {
         if (!Files.isDirectory(sandboxDir().resolve("node_modules"))) {
-            throw new AssertionError("the contract sandbox is not installed: run `npm ci --prefix"
+            throw new AssertionError("the contract sandbox is not installed: run `npm install --prefix"
                     + " cocoon-sdk/src/test/node` (the README's test command does)");
         }
         Process process = new ProcessBuilder("node", sandboxDir().resolve("channel-sandbox.mjs").toString(),

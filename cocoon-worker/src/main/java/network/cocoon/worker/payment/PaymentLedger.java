@@ -197,22 +197,8 @@ public final class PaymentLedger implements AutoCloseable {
     }
 
     /** Every receipt of a channel, by seqno. */
-    public synchronized List<SignedReceipt> receipts(TonAddress address) {
-        try (PreparedStatement q = db.prepareStatement(
-                "SELECT receipt FROM receipts WHERE address = ? ORDER BY seqno")) {
-            q.setString(1, address.toString());
-            List<SignedReceipt> out = new ArrayList<>();
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    out.add(SignedReceipt.fromBoc(rs.getBytes(1)));
-                }
-            } finally {
-                db.commit();
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new LedgerException("cannot read the payment ledger", e);
-        }
+    public List<SignedReceipt> receipts(TonAddress address) {
+        return receiptsBetween(address, 0, Long.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     private void rollback() {
