@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The messages and states this SDK signs, run against the real payment channel contract: its code from npm
  * {@code tonweb} (never from this SDK), in {@code @ton/sandbox}'s TVM, driven by {@code node}
- * ({@code src/test/node/channel-sandbox.mjs}; {@code npm install --prefix cocoon-sdk/src/test/node} installs the locked versions).
+ * ({@code src/test/node/channel-sandbox.mjs}; {@code npm install --prefix cocoon-sdk/src/test/node} installs
+ * the locked versions).
  * The address this SDK derives is the one the contract deploys to; the promises it signs are paid out on a
  * cooperative and an uncooperative close; a state with a changed {@code sent}, a reused seqno, or swapped
  * signatures is refused by the contract.
