@@ -3,7 +3,9 @@
 //   {"mode": "addresses"}  -> the two treasury wallets' raw addresses
 //   {"mode": "run", "channels": [{"dataBoc": hex, "address": raw}],
 //    "steps": [{"channel": i, "from": "client"|"operator", "value": nanotons, "body": hex|null,
-//               "stateInit": bool, "advance": seconds}]}
+//               "stateInit": bool, "advance": seconds, "to": raw address (instead of the channel),
+//               "external": hex (an external message, sent instead; the outcome is the channel's
+//               transaction caused by it)}]}
 // Output (stdout, JSON): per step the channel's transaction outcome, its get_channel_data after the step and
 // what each treasury received from the channel in that step; and per channel what each received in all.
 import { readFileSync } from 'fs';
@@ -81,18 +83,23 @@ for (const step of input.steps) {
   }
   const channel = channels[step.channel];
   const sender = step.from === 'client' ? client : operator;
-  const result = await sender.send({
-    to: channel.address,
-    value: BigInt(step.value),
-    bounce: false,
-    init: step.stateInit ? channel.init : undefined,
-    body: step.body ? Cell.fromBoc(Buffer.from(step.body, 'hex'))[0] : beginCell().endCell(),
-  });
+  const target = step.to ? Address.parseRaw(step.to) : channel.address;
+  const result = step.external
+    ? await blockchain.sendMessage(Cell.fromBoc(Buffer.from(step.external, 'hex'))[0])
+    : await sender.send({
+      to: target,
+      value: BigInt(step.value),
+      bounce: false,
+      init: step.stateInit ? channel.init : undefined,
+      body: step.body ? Cell.fromBoc(Buffer.from(step.body, 'hex'))[0] : beginCell().endCell(),
+    });
   let outcome = null;
   const got = { client: 0n, operator: 0n };
   for (const tx of result.transactions) {
     const info = tx.inMessage?.info;
-    if (info?.type === 'internal' && info.dest.equals(channel.address) && info.src.equals(sender.address)) {
+    const caused = step.external ? info?.type === 'internal' && info.dest.equals(channel.address)
+      : info?.type === 'internal' && info.dest.equals(target) && info.src.equals(sender.address);
+    if (caused) {
       const d = tx.description;
       outcome = {
         success: d.type === 'generic' && !d.aborted && d.computePhase.type === 'vm' && d.computePhase.success

@@ -96,6 +96,20 @@ class ChannelContractTest {
             return this;
         }
 
+        /** A treasury pays {@code value} to an account (a wallet to fund). */
+        Run fund(int channel, TonAddress account, long value) {
+            steps.addObject().put("channel", channel).put("from", "client").put("value", String.valueOf(value))
+                    .putNull("body").put("stateInit", false).put("advance", 0).put("to", account.toString());
+            return this;
+        }
+
+        /** An external message (a wallet's), whose outcome is the channel's transaction it causes. */
+        Run external(int channel, byte[] message) {
+            steps.addObject().put("channel", channel).put("from", "client").put("value", "0").putNull("body")
+                    .put("stateInit", false).put("advance", 0).put("external", HEX.formatHex(message));
+            return this;
+        }
+
         /** Deploys with the client's deposit and opens the channel. */
         Run open(int channel, ChannelParameters params) {
             step(channel, "client", DEPOSIT + GAS, ChannelMessages.topUp(DEPOSIT, 0), true, 0);
@@ -227,6 +241,32 @@ class ChannelContractTest {
         assertFalse(succeeded(result, 12), "a reused seqno is refused");
         assertTrue(succeeded(result, 13), "close on seqno 5: " + result.get("steps").get(13));
         assertTrue(succeeded(result, 14), "a newer seqno is taken: " + result.get("steps").get(14));
+    }
+
+    /** The whole path a client takes without a treasury: its own wallet's signed external messages. */
+    @Test
+    void theClientOpensTheChannelFromItsWallet() throws Exception {
+        network.cocoon.sdk.ton.WalletV4 wallet = new network.cocoon.sdk.ton.WalletV4(clientKey);
+        ChannelParameters params = new ChannelParameters(PaymentChannel.randomChannelId(), clientKey.publicKey(),
+                operatorKey.publicKey(), wallet.address(), operatorWallet, CLOSING, 0);
+        long validUntil = 1_800_000_600L; // the sandbox's clock starts at 1,800,000,000
+        Run run = new Run();
+        int a = run.add(params);
+        run.fund(a, wallet.address(), 5 * TON);
+        run.external(a, wallet.transfer(0, validUntil, params.address(), DEPOSIT + GAS, false,
+                ChannelMessages.topUp(DEPOSIT, 0), ChannelMessages.stateInit(params)));
+        run.external(a, wallet.transfer(1, validUntil, params.address(), GAS, true,
+                ChannelMessages.initChannel(params, DEPOSIT, 0, true, clientKey), null));
+        var close = ChannelMessages.cooperativeClose(params, DEPOSIT - 1_000, 1_000, 1, 1);
+        run.step(a, "operator", GAS, close.message(params, close.sign(clientKey), close.sign(operatorKey)), false, 0);
+        JsonNode result = run.go();
+        // Step 0 only funds the wallet, which has no code yet: its transaction runs nothing.
+        for (int i = 1; i < 4; i++) {
+            assertTrue(succeeded(result, i), "step " + i + ": " + result.get("steps").get(i));
+        }
+        JsonNode opened = result.get("steps").get(2).get("data");
+        assertEquals(1, opened.get("state").asInt());
+        assertEquals(String.valueOf(DEPOSIT), opened.get("balanceA").asText());
     }
 
     /**

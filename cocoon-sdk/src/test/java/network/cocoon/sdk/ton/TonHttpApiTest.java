@@ -109,4 +109,15 @@ class TonHttpApiTest {
         var down = assertThrows(TonApiException.class, () -> api.runGetMethod(ACCOUNT, "get_channel_data"));
         assertEquals(Reason.UNREACHABLE, down.reason());
     }
+
+    @Test
+    void walletSeqnoIsReadAndZeroBeforeDeployment() {
+        WalletV4 wallet = new WalletV4(network.cocoon.sdk.crypto.Ed25519KeyPair.generate());
+        server.enqueue(json(200, "{\"ok\": true, \"result\": {\"exit_code\": 0, \"stack\": [[\"num\", \"0x5\"]]}}"));
+        assertEquals(5, wallet.seqno(api));
+        server.enqueue(json(200, "{\"ok\": true, \"result\": {\"exit_code\": -13, \"stack\": []}}"));
+        assertEquals(0, wallet.seqno(api));
+        server.enqueue(json(200, "{\"ok\": true, \"result\": {\"exit_code\": 0, \"stack\": []}}"));
+        assertEquals(Reason.MALFORMED_RESPONSE, assertThrows(TonApiException.class, () -> wallet.seqno(api)).reason());
+    }
 }
