@@ -65,7 +65,7 @@ class GoldenVectorsTest {
         JsonNode expected = json.readTree(FILE.toFile());
         JsonNode actual = json.readTree(json.writeValueAsBytes(computed));
         for (String section : List.of("keys", "attestation", "request", "response", "stream", "result",
-                "aes128gcm", "stream_error", "model_digest")) {
+                "aes128gcm", "stream_error", "model_digest", "paid")) {
             assertEquals(expected.get(section), actual.get(section), section);
         }
         assertEquals(expected, actual);
@@ -166,6 +166,75 @@ class GoldenVectorsTest {
         out.put("aes128gcm", aes128gcm(keyConfig, workerKey, body, responseBody));
         out.put("stream_error", streamError(opened, sealed));
         out.put("model_digest", modelDigest());
+        out.put("paid", paid(keyConfig, workerKey, signing, devRoot, model));
+        return out;
+    }
+
+    /**
+     * A paid exchange (docs/protocol.md §10): a document with payment terms, the channel it derives, a request
+     * carrying a promise, and the answer's receipt bound into its result statement.
+     */
+    static Map<String, Object> paid(KeyConfig keyConfig, HpkeKeyPair workerKey, Ed25519KeyPair signing,
+                                    Ed25519KeyPair devRoot, ModelInfo model) throws Exception {
+        Price price = new Price(100_000, 200_000);
+        Ed25519KeyPair operator = Ed25519KeyPair.fromSeed(fill(32, 0x80));
+        Ed25519KeyPair client = Ed25519KeyPair.fromSeed(fill(32, 0x88));
+        String payout = "0:" + "22".repeat(32);
+        var terms = new network.cocoon.sdk.protocol.PaymentTerms("dev", operator.publicKey(), 3600, 0, 0, 0);
+        AttestationDocument unsigned = new AttestationDocument(Labels.VERSION, DevEvidence.PLATFORM, null,
+                keyConfig.encode(), signing.publicKey(), model, price, payout, 1_790_000_000L, 1_790_003_600L,
+                fill(32, 0xd0)).withPayment(terms);
+        AttestationDocument document = unsigned.withEvidence(DevEvidence.sign(devRoot, unsigned.reportData()));
+        var clientWallet = network.cocoon.sdk.payment.TonAddress.parse("0:" + "11".repeat(32), "wallet");
+        var channelId = new java.math.BigInteger(1, fill(16, 0xc0));
+        var params = new network.cocoon.sdk.payment.ChannelParameters(channelId, client.publicKey(),
+                operator.publicKey(), clientWallet, network.cocoon.sdk.payment.TonAddress.parse(payout, "payout"),
+                new network.cocoon.sdk.payment.ClosingConfig(3600, 0, 0), 0);
+        // "123+456": prompt bound 16 + 7 + 16 = 39 tokens, max_tokens 16: (39 x 100000 + 16 x 200000) / 1000.
+        long maxCost = network.cocoon.sdk.payment.Tariff.amount(price, 39, 16);
+        var promise = network.cocoon.sdk.payment.SignedSemiChannel.sign(new network.cocoon.sdk.payment
+                .SemiChannelState(channelId, new network.cocoon.sdk.payment.SemiChannelBody(1, maxCost),
+                java.util.Optional.of(network.cocoon.sdk.payment.SemiChannelBody.INITIAL)), client);
+        String requestId = HEX.formatHex(fill(16, 0x31));
+        byte[] body = ProtocolJson.write(new InferenceRequest(null, List.of(ChatMessage.user("123+456")), 16, 0, 1, 0,
+                null, List.of(), false, new RequestEnvelope(requestId, 1_790_000_100_000L, price,
+                        new network.cocoon.sdk.protocol.PaymentPromise(channelId.toString(), client.publicKey(),
+                                clientWallet.toString(), promise.toBoc()))));
+        SealedRequest sealed = SealedRequest.sealWithEphemeralKey(keyConfig, SUITE, body,
+                HpkeKeyPair.derive(fill(32, 0x51)));
+        byte[] message = sealed.message();
+        ChatCompletion completion = ChatCompletion.of(ChatCompletion.idFor(requestId), 1_790_000_101L, model.id(),
+                "579", "stop", Usage.of(26, 4));
+        long amount = network.cocoon.sdk.payment.Tariff.amount(price, 26, 4);
+        var receipt = network.cocoon.sdk.payment.SignedReceipt.sign(new network.cocoon.sdk.payment.Receipt(
+                params.address(), channelId, 1, network.cocoon.sdk.crypto.Digests.sha256(message),
+                network.cocoon.sdk.crypto.Digests.sha256(ResultStatement.canonicalCompletion(completion)), 26, 4,
+                price, amount, amount, 1_790_000_101L), signing);
+        ResultStatement statement = ResultStatement.of(message, completion, model.digest(),
+                receipt.receipt().hashHex());
+        SignedResult signed = new SignedResult(statement, signing.sign(statement.signedDigest()));
+        byte[] responseBody = ProtocolJson.write(new SealedResponseBody(completion, signed, receipt.toBoc(), null));
+        OpenedRequest opened = OpenedRequest.open(message, keyConfig, workerKey);
+        assertArrayEquals(body, opened.body());
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("operator_channel_seed", HEX.formatHex(fill(32, 0x80)));
+        out.put("client_channel_seed", HEX.formatHex(fill(32, 0x88)));
+        out.put("attestation_canonical_encoding", HEX.formatHex(document.canonicalEncoding()));
+        out.put("attestation_report_data", HEX.formatHex(document.reportData()));
+        out.put("attestation_json", new String(ProtocolJson.write(document), StandardCharsets.UTF_8));
+        out.put("channel_data_boc", HEX.formatHex(params.dataBoc()));
+        out.put("channel_address", params.address().toString());
+        out.put("max_cost", maxCost);
+        out.put("promise_boc", HEX.formatHex(promise.toBoc()));
+        out.put("request_body_utf8", new String(body, StandardCharsets.UTF_8));
+        out.put("request_sealed", HEX.formatHex(message));
+        out.put("amount", amount);
+        out.put("receipt_boc", HEX.formatHex(receipt.toBoc()));
+        out.put("receipt_hash", receipt.receipt().hashHex());
+        out.put("result_signed_digest", HEX.formatHex(statement.signedDigest()));
+        out.put("result_signature", HEX.formatHex(signed.signature()));
+        out.put("response_body_utf8", new String(responseBody, StandardCharsets.UTF_8));
         return out;
     }
 
