@@ -61,6 +61,7 @@ public class PaymentBenchmark {
     private PaymentLedger ledger;
     private PaymentDesk desk;
     private TonAddress address;
+    private ChannelParameters params;
     private PaymentPromise promise;
     private byte[] receiptBoc;
     private long seqno;
@@ -74,8 +75,9 @@ public class PaymentBenchmark {
                 new ClosingConfig(3600, 0, 0), 0, dir.resolve("ledger.db"));
         desk = new PaymentDesk(settings, new DevFunding(Long.MAX_VALUE / 4), ledger, worker, PRICE,
                 Clock.systemUTC());
-        address = new ChannelParameters(channelId, client.publicKey(), operator.publicKey(), wallet, payout,
-                settings.closing(), 0).address();
+        params = new ChannelParameters(channelId, client.publicKey(), operator.publicKey(), wallet, payout,
+                settings.closing(), 0);
+        address = params.address();
         promise = new PaymentPromise(channelId.toString(), client.publicKey(), wallet.toString(),
                 signedPromise(1, 1_000_000).toBoc());
         receiptBoc = receipt(1, 3_400, 3_400).toBoc();
@@ -139,7 +141,7 @@ public class PaymentBenchmark {
         seqno++;
         cumulative += 3_400;
         SignedSemiChannel next = signedPromise(seqno, cumulative + 10_000);
-        ledger.storePromise(address, next);
+        ledger.storePromise(params, next);
         ledger.recordReceipt(address, receipt(seqno, 3_400, cumulative));
     }
 }

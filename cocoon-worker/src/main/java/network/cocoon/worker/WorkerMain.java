@@ -35,7 +35,8 @@ import network.cocoon.worker.tee.DevTee;
 import network.cocoon.worker.tee.TeePlatform;
 
 /**
- * Runs a worker: {@code java -jar cocoon-worker.jar --model DIR [options]}. Options:
+ * Runs a worker: {@code java -jar cocoon-worker.jar --model DIR [options]}; {@code java -jar cocoon-worker.jar
+ * settle ...} closes paid channels from the ledger ({@link network.cocoon.worker.payment.SettleCommand}). Options:
  * <pre>
  *   --model DIR             Hugging Face checkpoint directory (required)
  *   --host H --port P       where to listen (127.0.0.1:8080)
@@ -67,6 +68,11 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("settle")) {
+            Map<String, String> options = parse(java.util.Arrays.copyOfRange(args, 1, args.length));
+            System.exit(network.cocoon.worker.payment.SettleCommand.run(options, System.out,
+                    network.cocoon.worker.payment.SettleCommand.api(options)));
+        }
         Map<String, String> options = parse(args);
         if (!options.containsKey("model")) {
             System.err.println("usage: java -jar cocoon-worker.jar --model DIR [--port 8080] [--device cpu|gpu|auto] "

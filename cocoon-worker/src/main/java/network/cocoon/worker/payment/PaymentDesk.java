@@ -208,7 +208,7 @@ public final class PaymentDesk {
                     }
                     throw PaymentRefusal.required(new PaymentDemand(required, account.charged, account.seqno));
                 }
-                ledger.storePromise(address, promise);
+                ledger.storePromise(params, promise);
                 account.seqno = seqno;
                 account.sent = sent;
                 account.reserved += cost;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import network.cocoon.sdk.payment.ChannelParameters;
 import network.cocoon.sdk.payment.SignedReceipt;
 import network.cocoon.sdk.payment.SignedSemiChannel;
 import network.cocoon.sdk.payment.TonAddress;
@@ -64,6 +65,8 @@ public final class PaymentLedger implements AutoCloseable {
                         CREATE TABLE IF NOT EXISTS channels (
                           address   TEXT PRIMARY KEY,
                           channel_id TEXT NOT NULL,
+                          client_key BLOB NOT NULL,
+                          client_address TEXT NOT NULL,
                           seqno     INTEGER NOT NULL,
                           sent      INTEGER NOT NULL,
                           promise   BLOB NOT NULL,
@@ -92,25 +95,52 @@ public final class PaymentLedger implements AutoCloseable {
      * A channel's stored state.
      *
      * @param address the channel address
+     * @param clientKey the client's channel key (party A)
+     * @param clientAddress the client's wallet (party A's payout)
      * @param seqno the highest promise seqno stored
      * @param sent that promise's amount
      * @param promise that promise
      * @param charged the last receipt's cumulative amount
      */
-    public record ChannelState(TonAddress address, long seqno, long sent, SignedSemiChannel promise, long charged) {
+    public record ChannelState(TonAddress address, byte[] clientKey, TonAddress clientAddress, long seqno, long sent,
+                               SignedSemiChannel promise, long charged) {
+        /** Copies the key. */
+        public ChannelState {
+            clientKey = clientKey.clone();
+        }
+
+        /** A copy of the client's key. */
+        @Override
+        public byte[] clientKey() {
+            return clientKey.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ChannelState c && address.equals(c.address)
+                    && java.util.Arrays.equals(clientKey, c.clientKey) && clientAddress.equals(c.clientAddress)
+                    && seqno == c.seqno && sent == c.sent && promise.equals(c.promise) && charged == c.charged;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(address, java.util.Arrays.hashCode(clientKey), clientAddress, seqno, sent,
+                    promise, charged);
+        }
     }
 
     /** A channel's state, if a promise on it was ever stored. */
     public synchronized Optional<ChannelState> channel(TonAddress address) {
-        try (PreparedStatement q = db.prepareStatement(
-                "SELECT seqno, sent, promise, charged FROM channels WHERE address = ?")) {
+        try (PreparedStatement q = db.prepareStatement("SELECT client_key, client_address, seqno, sent, promise,"
+                + " charged FROM channels WHERE address = ?")) {
             q.setString(1, address.toString());
             try (ResultSet rs = q.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new ChannelState(address, rs.getLong(1), rs.getLong(2),
-                        SignedSemiChannel.fromBoc(rs.getBytes(3)), rs.getLong(4)));
+                return Optional.of(new ChannelState(address, rs.getBytes(1),
+                        TonAddress.parse(rs.getString(2), "client_address"), rs.getLong(3), rs.getLong(4),
+                        SignedSemiChannel.fromBoc(rs.getBytes(5)), rs.getLong(6)));
             } finally {
                 db.commit();
             }
@@ -119,21 +149,42 @@ public final class PaymentLedger implements AutoCloseable {
         }
     }
 
+    /** The addresses of every channel a promise was stored on. */
+    public synchronized List<TonAddress> channels() {
+        try (PreparedStatement q = db.prepareStatement("SELECT address FROM channels ORDER BY address")) {
+            List<TonAddress> out = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(TonAddress.parse(rs.getString(1), "address"));
+                }
+            } finally {
+                db.commit();
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read the payment ledger", e);
+        }
+    }
+
     /**
-     * Stores a promise as the channel's latest, durably. Refused (and nothing written) unless its seqno is above
-     * the stored one, so two racing writers cannot store an older promise over a newer one.
+     * Stores a promise on {@code channel} as its latest, durably, with what the operator needs to close it. Refused
+     * (and nothing written) unless its seqno is above the stored one, so two racing writers cannot store an older
+     * promise over a newer one.
      */
-    public synchronized void storePromise(TonAddress address, SignedSemiChannel promise) {
+    public synchronized void storePromise(ChannelParameters channel, SignedSemiChannel promise) {
         var state = promise.state();
         try (PreparedStatement up = db.prepareStatement("""
-                INSERT INTO channels (address, channel_id, seqno, sent, promise, charged) VALUES (?, ?, ?, ?, ?, 0)
+                INSERT INTO channels (address, channel_id, client_key, client_address, seqno, sent, promise, charged)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0)
                 ON CONFLICT (address) DO UPDATE SET seqno = excluded.seqno, sent = excluded.sent,
                   promise = excluded.promise WHERE excluded.seqno > channels.seqno""")) {
-            up.setString(1, address.toString());
+            up.setString(1, channel.address().toString());
             up.setString(2, state.channelId().toString());
-            up.setLong(3, state.body().seqno());
-            up.setLong(4, state.body().sent());
-            up.setBytes(5, promise.toBoc());
+            up.setBytes(3, channel.clientKey());
+            up.setString(4, channel.clientAddress().toString());
+            up.setLong(5, state.body().seqno());
+            up.setLong(6, state.body().sent());
+            up.setBytes(7, promise.toBoc());
             if (up.executeUpdate() != 1) {
                 db.rollback();
                 throw new LedgerException("a promise with this seqno or a higher one is already stored");

@@ -90,16 +90,14 @@ class PaidRequestTest {
                     operatorKey.publicKey(), PaidWorker.CLIENT_WALLET, PaidWorker.PAYOUT,
                     new network.cocoon.sdk.payment.ClosingConfig(3600, 0, 0), 0);
             assertEquals(record.address(), params.address());
-            ChannelSettlement settlement = new ChannelSettlement(worker.ledger, operatorKey);
-            byte[] start = settlement.startUncooperativeClose(params).orElseThrow();
+            ChannelSettlement settlement = new ChannelSettlement(worker.ledger, worker.settings);
+            assertEquals(Optional.of(params), settlement.parameters(record.address()));
+            byte[] start = settlement.startUncooperativeClose(record.address()).orElseThrow();
             assertTrue(start.length > 200);
-            var close = settlement.cooperativeClose(params, DEPOSIT).orElseThrow();
+            var close = settlement.cooperativeClose(record.address(), DEPOSIT).orElseThrow();
             byte[] both = close.message(params, close.sign(clientKey), settlement.sign(close));
             assertTrue(both.length > 100);
-            assertEquals(Optional.empty(), settlement.startUncooperativeClose(new network.cocoon.sdk.payment
-                    .ChannelParameters(channelId.add(BigInteger.ONE), clientKey.publicKey(), operatorKey.publicKey(),
-                    PaidWorker.CLIENT_WALLET, PaidWorker.PAYOUT, new network.cocoon.sdk.payment.ClosingConfig(3600,
-                    0, 0), 0)));
+            assertEquals(Optional.empty(), settlement.startUncooperativeClose(PaidWorker.CLIENT_WALLET));
         }
     }
 

@@ -42,6 +42,7 @@ public final class PaidWorker implements AutoCloseable {
     public final InferenceEngine engine;
     public final PaymentLedger ledger;
     public final PaymentDesk desk;
+    public final PaymentSettings settings;
     public final WorkerServer server;
 
     public PaidWorker(InferenceEngine engine, Path ledgerFile, Ed25519KeyPair operatorKey, long deposit)
@@ -53,7 +54,7 @@ public final class PaidWorker implements AutoCloseable {
                       Ed25519KeyPair devRoot) throws IOException {
         this.engine = engine;
         this.devRoot = devRoot;
-        PaymentSettings settings = new PaymentSettings(PaymentTerms.MODE_DEV, operatorKey, PAYOUT,
+        this.settings = new PaymentSettings(PaymentTerms.MODE_DEV, operatorKey, PAYOUT,
                 new ClosingConfig(3600, 0, 0), 0, ledgerFile);
         this.ledger = PaymentLedger.open(ledgerFile);
         this.desk = new PaymentDesk(settings, new DevFunding(deposit), ledger, identity.signingKey(), PRICE,
