@@ -27,9 +27,9 @@ import network.cocoon.sdk.protocol.Price;
  * request's maximum cost; {@link Ticket#settle} charges the actual cost and records the signed receipt durably
  * before the answer leaves; {@link Ticket#release} frees a reservation that was never charged.
  *
- * <p>Money: a promise must cover {@code charged + reserved + cost(prompt tokens, max tokens)}, where
- * {@code charged} is the channel's last receipt's cumulative amount and {@code reserved} the maximum cost of its
- * requests in flight. So at most one request's unused maximum is ever promised beyond what was charged.
+ * <p>Money: a promise must cover {@code charged + cost(prompt tokens, max tokens)}, where {@code charged} is the
+ * channel's last receipt's cumulative amount, so at most one request's unused maximum is ever promised beyond what
+ * was charged. A channel has one request in flight at a time; another arriving meanwhile is answered 503.
  */
 public final class PaymentDesk {
     private final PaymentSettings settings;
@@ -190,6 +190,11 @@ public final class PaymentDesk {
             }
             Account account = account(address);
             synchronized (account) {
+                if (account.reserved > 0) {
+                    // One request per channel at a time: a receipt then always extends the one before, and an
+                    // answer the client gave up on is settled before its next request can be charged.
+                    throw PaymentRefusal.unavailable("another request on this channel is still being answered");
+                }
                 long seqno = promise.state().body().seqno();
                 long sent = promise.state().body().sent();
                 if (seqno <= account.seqno) {

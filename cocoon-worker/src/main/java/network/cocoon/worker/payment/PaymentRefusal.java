@@ -32,7 +32,7 @@ public final class PaymentRefusal extends RuntimeException {
         return new PaymentRefusal(ErrorCode.INVALID_PAYMENT, field, rule, null);
     }
 
-    /** The channel's funding cannot be read now: 503, try again later. */
+    /** The channel cannot be paid on right now (its funding cannot be read, or it is busy): 503, try later. */
     static PaymentRefusal unavailable(String fixedText) {
         return new PaymentRefusal(ErrorCode.BUSY, "cocoon.payment.channel_id", fixedText, null);
     }

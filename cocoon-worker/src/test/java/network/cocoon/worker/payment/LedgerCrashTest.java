@@ -122,7 +122,13 @@ class LedgerCrashTest {
                 threads.add(t);
             }
             if (!last) {
-                Thread.sleep(200 + random.nextInt(1000));
+                // Kill under traffic: once this incarnation has answered a paid request, at a random moment after.
+                int before = held.stream().mapToInt(List::size).sum();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (held.stream().mapToInt(List::size).sum() == before && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(random.nextInt(800));
                 worker.destroyForcibly(); // SIGKILL
                 assertTrue(worker.waitFor(30, TimeUnit.SECONDS));
             }

@@ -156,4 +156,62 @@ class PromiseRefusalTest {
             assertEquals(200, enough.status());
         }
     }
+
+    /** An engine that holds each generation until released, to keep a request in flight. */
+    static final class HeldEngine implements network.cocoon.worker.inference.InferenceEngine {
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final FixedAnswerEngine inner = new FixedAnswerEngine("ok");
+
+        @Override
+        public network.cocoon.sdk.protocol.ModelInfo model() {
+            return inner.model();
+        }
+
+        @Override
+        public network.cocoon.worker.inference.Generation generate(
+                network.cocoon.worker.inference.GenerationRequest request,
+                network.cocoon.worker.inference.TokenSink sink) throws InterruptedException {
+            var held = new network.cocoon.worker.inference.GenerationRequest(request.messages(), request.maxTokens(),
+                    request.temperature(), request.topP(), request.topK(), request.seed(), request.stop(),
+                    request.cancelled(), (prompt, max) -> {
+                        request.admission().admit(prompt, max);
+                        entered.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+            return inner.generate(held, sink);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** One request per channel at a time: a second promise while the first request is in flight is 503. */
+    @Test
+    void aChannelServesOneRequestAtATime() throws Exception {
+        HeldEngine engine = new HeldEngine();
+        try (PaidWorker worker = new PaidWorker(engine, dir.resolve("ledger.db"), operatorKey, DEPOSIT);
+             CocoonClient honest = worker.unpaidClient()) {
+            VerifiedWorker attested = honest.verifyWorker();
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return send(worker, attested, promise(1, 10_000));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertTrue(engine.entered.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            Answer second = send(worker, attested, promise(2, 20_000));
+            assertEquals(503, second.status());
+            assertTrue(new String(second.body()).contains("another request on this channel is still being answered"));
+            engine.release.countDown();
+            assertEquals(200, first.get(30, java.util.concurrent.TimeUnit.SECONDS).status());
+            assertEquals(200, send(worker, attested, promise(3, 20_000)).status());
+        }
+    }
 }
