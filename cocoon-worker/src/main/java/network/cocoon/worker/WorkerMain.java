@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import network.cocoon.sdk.crypto.Ed25519KeyPair;
@@ -35,50 +34,27 @@ import network.cocoon.worker.tee.DevTee;
 import network.cocoon.worker.tee.TeePlatform;
 
 /**
- * Runs a worker: {@code java -jar cocoon-worker.jar --model DIR [options]}; {@code java -jar cocoon-worker.jar
- * settle ...} closes paid channels from the ledger ({@link network.cocoon.worker.payment.SettleCommand}). Options:
- * <pre>
- *   --model DIR             Hugging Face checkpoint directory (required)
- *   --host H --port P       where to listen (127.0.0.1:8080)
- *   --device cpu|gpu|auto   where to run the model (cpu)
- *   --tee tdx|dev           evidence platform (dev); tdx reads quotes from configfs-tsm and fails closed
- *                           without it; dev is INSECURE and for development only
- *   --tsm-root DIR          configfs-tsm report directory (/sys/kernel/config/tsm/report)
- *   --dev-root-seed FILE    dev root key seed (32 bytes hex); a fresh one is made if absent
- *   --model-id ID           model name clients request (directory name)
- *   --chat-template NAME    chatml or llama3 (detected)
- *   --price-prompt N        nanotons per 1,000 prompt tokens (0)
- *   --price-completion N    nanotons per 1,000 completion tokens (0)
- *   --payout ADDRESS        operator's TON address, raw form wc:hex (the zero address in dev payment mode)
- *   --payments off|dev|ton  how requests are paid (dev with --tee dev, else off); dev is INSECURE: channels
- *                           are not on chain and every one is taken to hold --dev-deposit; ton reads each
- *                           channel's deposit from the chain through --ton-api
- *   --ton-api URL           a TON HTTP API v2 JSON-RPC endpoint (ton mode), e.g. https://toncenter.com/api/v2/jsonRPC
- *   --ton-api-key-file FILE its API key, if it needs one
- *   --dev-deposit N         the deposit assumed for dev channels, nanotons (10000000000)
- *   --channel-key-seed FILE the operator's channel key seed (32 bytes hex); a fresh one is made if absent
- *   --ledger FILE           the payment ledger's SQLite file (cocoon-ledger.db)
- *   --quarantine-duration S --misbehavior-fine N --excess-fee N
- *                           the channel terms accepted (3600, 0, 0)
- *   --max-batch N --queue N --max-context N
- * </pre>
+ * Runs a worker: {@code java -jar cocoon-worker.jar --model DIR [options]}. {@code --help} lists every option with
+ * its default ({@link network.cocoon.worker.cli.WorkerCommand}); {@code settle --help} the operator's settlement
+ * command.
  */
 public final class WorkerMain {
     private WorkerMain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("settle")) {
-            Map<String, String> options = parse(java.util.Arrays.copyOfRange(args, 1, args.length));
-            System.exit(network.cocoon.worker.payment.SettleCommand.run(options, System.out,
-                    network.cocoon.worker.payment.SettleCommand.api(options)));
+    public static void main(String[] args) {
+        int status = network.cocoon.worker.cli.WorkerCommand.run(args,
+                new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true));
+        if (status != 0) {
+            System.exit(status);
         }
-        Map<String, String> options = parse(args);
-        if (!options.containsKey("model")) {
-            System.err.println("usage: java -jar cocoon-worker.jar --model DIR [--port 8080] [--device cpu|gpu|auto] "
-                    + "[--tee dev] (see the README)");
-            System.exit(2);
-        }
+    }
+
+    /**
+     * Starts the worker with effective options (by name, as {@code --print-config} shows them) and serves until
+     * the JVM shuts down.
+     */
+    public static void serve(Map<String, String> options) throws Exception {
         TeePlatform tee = tee(options);
         EngineSettings engineSettings = new EngineSettings(options.getOrDefault("device", "cpu"),
                 options.get("model-id"), options.get("chat-template"),
@@ -171,16 +147,5 @@ public final class WorkerMain {
         System.out.println("dev root public key (pin it with allowInsecureDevelopmentEvidence): "
                 + HexFormat.of().formatHex(devRoot.publicKey()));
         return new DevTee(devRoot);
-    }
-
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --option value, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        return options;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
+import java.util.Map;
 import network.cocoon.worker.tee.TeeUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,14 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerMainTest {
     @Test
     void tdxWithoutConfigfsTsmFailsClosed(@TempDir Path dir) {
-        var options = WorkerMain.parse(new String[] {"--tee", "tdx", "--tsm-root", dir.resolve("absent").toString()});
+        var options = Map.of("tee", "tdx", "tsm-root", dir.resolve("absent").toString());
         assertThrows(TeeUnavailableException.class, () -> WorkerMain.tee(options));
     }
 
     @Test
     void unknownPlatformsAreRefused() throws Exception {
-        assertThrows(IllegalArgumentException.class, () -> WorkerMain.tee(WorkerMain.parse(new String[] {"--tee", "sev"})));
-        assertThrows(IllegalArgumentException.class, () -> WorkerMain.parse(new String[] {"--tee"}));
-        assertEquals("dev", WorkerMain.tee(WorkerMain.parse(new String[0])).platform());
+        assertThrows(IllegalArgumentException.class, () -> WorkerMain.tee(Map.of("tee", "sev")));
+        assertEquals("dev", WorkerMain.tee(Map.of()).platform());
     }
 }

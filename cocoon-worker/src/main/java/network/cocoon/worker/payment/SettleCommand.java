@@ -37,6 +37,9 @@ public final class SettleCommand {
     private SettleCommand() {
     }
 
+    /** What to do. */
+    public enum Action { list, start, finish, cooperative }
+
     /** Runs the command; returns the exit status. */
     public static int run(Map<String, String> options, PrintStream out, TonApi api) throws IOException {
         if (!options.containsKey("channel-key-seed") || !options.containsKey("payout")) {
