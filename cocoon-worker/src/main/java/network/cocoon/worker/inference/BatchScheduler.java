@@ -75,6 +75,11 @@ final class BatchScheduler implements AutoCloseable {
         this.thread.start();
     }
 
+    /** Sequences waiting to join the batch. */
+    int queued() {
+        return pending.size();
+    }
+
     /** Queues a sequence, or refuses at once when the queue is full. */
     void submit(Sequence sequence) {
         if (closed || !pending.offer(sequence)) {

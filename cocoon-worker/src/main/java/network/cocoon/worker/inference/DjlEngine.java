@@ -166,6 +166,11 @@ public final class DjlEngine implements InferenceEngine {
     }
 
     @Override
+    public int queued() {
+        return scheduler.queued();
+    }
+
+    @Override
     public void close() {
         scheduler.close();
         llama.close();

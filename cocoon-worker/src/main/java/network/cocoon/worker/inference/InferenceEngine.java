@@ -21,6 +21,11 @@ public interface InferenceEngine extends AutoCloseable {
      */
     Generation generate(GenerationRequest request, TokenSink sink) throws InterruptedException;
 
+    /** Requests waiting for the engine, for the queue-depth metric; 0 for an engine without a queue. */
+    default int queued() {
+        return 0;
+    }
+
     /** Releases the model. */
     @Override
     void close();

@@ -26,6 +26,7 @@ final class Exchange {
     private final Runnable onProcessing;
     private final Runnable onEnd;
     private boolean completed;
+    private String outcome;
 
     /**
      * @param onProcessing run once the request is fully read and the worker is busy with it
@@ -114,10 +115,29 @@ final class Exchange {
 
     /** A refusal: the code's status and a fixed message that never carries request content. */
     void sendError(ErrorCode code, String message) throws IOException {
+        markOutcome(code.wireName());
         sendJson(code.httpStatus(), WorkerError.of(code, message));
     }
 
+    /** Names how this exchange ended, for the metrics, unless something already did. */
+    void markOutcome(String name) {
+        if (outcome == null) {
+            outcome = name;
+        }
+    }
+
+    /** Names how this exchange ended, over what was named before (a stream that failed after it began). */
+    void overrideOutcome(String name) {
+        outcome = name;
+    }
+
+    /** How this exchange ended: {@code ok}, an error code's wire name, {@code aborted}, or {@code none}. */
+    String outcome() {
+        return outcome == null ? "none" : outcome;
+    }
+
     void send(int status, String contentType, byte[] body) throws IOException {
+        markOutcome(status == 200 ? "ok" : "http_" + status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -127,6 +147,7 @@ final class Exchange {
 
     /** Starts a streamed 200 response of unknown length; the caller then {@link #write}s and {@link #end}s. */
     void startStream(String contentType) {
+        markOutcome("ok");
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -163,6 +184,7 @@ final class Exchange {
      * logged, by class, where it arose; Jetty gets a quiet stand-in so it logs nothing of the request.
      */
     void abort(Throwable cause) {
+        markOutcome("aborted");
         if (!completed) {
             completed = true;
             callback.failed(new Aborted());

@@ -18,6 +18,7 @@ import network.cocoon.sdk.protocol.WorkerError;
 import network.cocoon.sdk.crypto.Digests;
 import network.cocoon.sdk.payment.SignedReceipt;
 import network.cocoon.worker.inference.Admission;
+import network.cocoon.worker.metrics.WorkerMetrics;
 import network.cocoon.worker.payment.PaymentDesk;
 import network.cocoon.worker.payment.PaymentRefusal;
 import network.cocoon.worker.identity.AttestationService;
@@ -44,10 +45,12 @@ final class SealedChatHandler {
     private final InferenceEngine engine;
     private final ReplayGuard replayGuard;
     private final PaymentDesk payments;
+    private final WorkerMetrics metrics;
 
     SealedChatHandler(ServerSettings settings, WorkerIdentity identity, AttestationService attestation,
-                      InferenceEngine engine, PaymentDesk payments) {
+                      InferenceEngine engine, PaymentDesk payments, WorkerMetrics metrics) {
         this.payments = payments;
+        this.metrics = metrics;
         this.settings = settings;
         this.identity = identity;
         this.attestation = attestation;
@@ -152,6 +155,7 @@ final class SealedChatHandler {
         if (refusal.code() == ErrorCode.PAYMENT_REQUIRED) {
             byte[] body = ProtocolJson.write(new WorkerError(new WorkerError.Detail(refusal.code().wireName(),
                     refusal.getMessage(), refusal.demand())));
+            exchange.markOutcome(refusal.code().wireName());
             exchange.send(refusal.code().httpStatus(), RESPONSE_TYPE, opened.sealResponse(body));
         } else {
             exchange.sendError(refusal.code(), refusal.text());
@@ -169,9 +173,9 @@ final class SealedChatHandler {
     private void single(Exchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request,
                         PaymentDesk.Ticket ticket) throws IOException {
         Generation generation;
+        Timing timing = new Timing();
         try {
-            generation = engine.generate(GenerationRequest.of(request, () -> false, admission(ticket)),
-                    TokenSink.NONE);
+            generation = engine.generate(GenerationRequest.of(request, () -> false, admission(ticket)), timing);
         } catch (PaymentRefusal refusal) {
             refusePayment(exchange, opened, refusal);
             return;
@@ -188,6 +192,7 @@ final class SealedChatHandler {
         }
         ChatCompletion completion = completion(request, generation);
         SignedReceipt receipt = settle(ticket, message, completion);
+        record(timing, generation, receipt);
         byte[] plaintext = ProtocolJson.write(new SealedResponseBody(completion, sign(message, completion, receipt),
                 receipt == null ? null : receipt.toBoc(), earlierReceipts(ticket)));
         exchange.send(200, RESPONSE_TYPE, opened.sealResponse(plaintext));
@@ -196,6 +201,7 @@ final class SealedChatHandler {
     private void stream(Exchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request,
                         PaymentDesk.Ticket ticket) throws IOException {
         StreamWriter writer = new StreamWriter(exchange, opened.streamSealer());
+        Timing timing = writer.timing;
         Generation generation;
         try {
             generation = engine.generate(GenerationRequest.of(request, writer::clientGone, admission(ticket)), writer);
@@ -223,11 +229,13 @@ final class SealedChatHandler {
         }
         if (writer.clientGone()) {
             // Nobody will hold a receipt, so nothing is charged (the ticket's reservation is released).
+            exchange.overrideOutcome("client_gone");
             exchange.abort(new IOException("client went away"));
             return;
         }
         ChatCompletion completion = completion(request, generation);
         SignedReceipt receipt = settle(ticket, message, completion);
+        record(timing, generation, receipt);
         writer.finish(new StreamEvent.Final(completion.id(), completion.created(), completion.model(),
                 completion.finishReason(), completion.usage(), sign(message, completion, receipt),
                 receipt == null ? null : receipt.toBoc(), earlierReceipts(ticket)));
@@ -239,7 +247,35 @@ final class SealedChatHandler {
         if (!writer.started) {
             exchange.sendError(code, message);
         } else {
+            exchange.overrideOutcome(code.wireName());
             writer.finish(new StreamEvent.Failure(code.wireName(), message));
+        }
+    }
+
+    private void record(Timing timing, Generation generation, SignedReceipt receipt) {
+        metrics.tokens(generation.promptTokens(), generation.completionTokens());
+        metrics.latencies(timing.start, timing.first, timing.last, generation.completionTokens());
+        if (receipt != null) {
+            metrics.earned(receipt.receipt().amount());
+        }
+    }
+
+    /**
+     * When an answer's text appeared: the first and last piece the engine emitted, from the moment generation
+     * was asked for. Text is emitted as tokens decode (held back only while it may still become a stop sequence).
+     */
+    private static class Timing implements TokenSink {
+        final long start = System.nanoTime();
+        volatile long first;
+        volatile long last;
+
+        @Override
+        public void accept(String text) {
+            long now = System.nanoTime();
+            if (first == 0) {
+                first = now;
+            }
+            last = now;
         }
     }
 
@@ -276,6 +312,7 @@ final class SealedChatHandler {
 
     /** Writes sealed chunks as text arrives; notices when the client has gone away. */
     private static final class StreamWriter implements TokenSink {
+        final Timing timing = new Timing();
         private final Exchange exchange;
         private final StreamSealer sealer;
         private boolean started;
@@ -292,6 +329,7 @@ final class SealedChatHandler {
 
         @Override
         public void accept(String text) {
+            timing.accept(text);
             if (text.isEmpty() || gone) {
                 return;
             }

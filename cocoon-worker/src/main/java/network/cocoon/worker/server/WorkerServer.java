@@ -13,6 +13,7 @@ import network.cocoon.worker.identity.AttestationService;
 import network.cocoon.worker.identity.WorkerIdentity;
 
 import network.cocoon.worker.inference.InferenceEngine;
+import network.cocoon.worker.metrics.WorkerMetrics;
 import network.cocoon.worker.payment.PaymentDesk;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Handler;
@@ -39,8 +40,11 @@ public final class WorkerServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final RequestDeadlines deadlines;
+    private final WorkerMetrics metrics;
 
-    private WorkerServer(Server server, ServerConnector connector, RequestDeadlines deadlines) {
+    private WorkerServer(Server server, ServerConnector connector, RequestDeadlines deadlines,
+                         WorkerMetrics metrics) {
+        this.metrics = metrics;
         this.server = server;
         this.connector = connector;
         this.deadlines = deadlines;
@@ -86,7 +90,8 @@ public final class WorkerServer implements AutoCloseable {
         server.setErrorHandler(new ProtocolErrorHandler());
         server.setStopTimeout(1_000);
 
-        var sealed = new SealedChatHandler(settings, identity, attestation, engine, payments);
+        WorkerMetrics metrics = new WorkerMetrics(engine::queued);
+        var sealed = new SealedChatHandler(settings, identity, attestation, engine, payments, metrics);
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -94,7 +99,7 @@ public final class WorkerServer implements AutoCloseable {
                 deadlines.readingBody(connection);
                 var exchange = new Exchange(request, response, callback,
                         () -> deadlines.processing(connection), () -> deadlines.awaitingHead(connection));
-                guarded(exchange, () -> route(exchange, attestation, sealed));
+                guarded(exchange, () -> route(exchange, attestation, sealed, metrics));
                 return true;
             }
         });
@@ -111,7 +116,12 @@ public final class WorkerServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "worker listening on {0}:{1,number,#}, model {2}",
                 connector.getHost(), connector.getLocalPort(), attestation.model().id());
-        return new WorkerServer(server, connector, deadlines);
+        return new WorkerServer(server, connector, deadlines, metrics);
+    }
+
+    /** The worker's metrics (also served at {@code GET /metrics}). */
+    public WorkerMetrics metrics() {
+        return metrics;
     }
 
     /** The loopback or bound address as a base URI. */
@@ -145,8 +155,8 @@ public final class WorkerServer implements AutoCloseable {
         }
     }
 
-    private static void route(Exchange exchange, AttestationService attestation, SealedChatHandler sealed)
-            throws IOException {
+    private static void route(Exchange exchange, AttestationService attestation, SealedChatHandler sealed,
+                              WorkerMetrics metrics) throws IOException {
         if (!onlyChunkedTransferCoding(exchange.header("Transfer-Encoding"))) {
             // Jetty would frame such a body as chunked and hand over still-coded bytes: refuse it as RFC 9112 says.
             exchange.setHeader("Connection", "close");
@@ -168,7 +178,21 @@ public final class WorkerServer implements AutoCloseable {
             }
             case "/v1/sealed" -> {
                 if (requireMethod(exchange, "POST")) {
-                    sealed.handle(exchange);
+                    boolean failed = true;
+                    try {
+                        sealed.handle(exchange);
+                        failed = false;
+                    } finally {
+                        // A failure the handler did not answer is answered 500 by guarded().
+                        metrics.request(failed && exchange.outcome().equals("none") ? "internal_error"
+                                : exchange.outcome());
+                    }
+                }
+            }
+            case "/metrics" -> {
+                if (requireMethod(exchange, "GET")) {
+                    exchange.processing();
+                    exchange.send(200, WorkerMetrics.CONTENT_TYPE, metrics.scrape());
                 }
             }
             default -> exchange.sendError(ErrorCode.NOT_FOUND, WorkerErrors.messageFor(ErrorCode.NOT_FOUND));
