@@ -46,8 +46,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
             known.add(key(option));
         }
         for (String key : values.stringPropertyNames()) {
-            if (!known.contains(key) || key.equals("config") || key.equals("print-config") || key.equals("help")
-                    || key.equals("version")) {
+            if (!known.contains(key) || isControl(key)) {
                 throw new IllegalArgumentException("config file " + file + ": unknown key '" + key + "'");
             }
         }
@@ -56,6 +55,23 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
 
     static String key(OptionSpec option) {
         return option.longestName().replaceFirst("^--", "");
+    }
+
+    /** Options that steer the command line itself rather than configure the worker. */
+    static boolean isControl(String key) {
+        return key.equals("config") || key.equals("print-config") || key.equals("help") || key.equals("version");
+    }
+
+    /** A parsed command's effective options by name (without dashes); unset optional ones are absent. */
+    static java.util.Map<String, String> values(CommandLine.Model.CommandSpec spec) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (OptionSpec option : spec.options()) {
+            String key = key(option);
+            if (!isControl(key) && option.getValue() != null) {
+                out.put(key, option.getValue().toString());
+            }
+        }
+        return out;
     }
 
     @Override

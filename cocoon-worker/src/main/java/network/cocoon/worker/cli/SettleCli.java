@@ -1,7 +1,6 @@
 package network.cocoon.worker.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import network.cocoon.worker.payment.SettleCommand;
@@ -60,13 +59,7 @@ final class SettleCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (var option : spec.options()) {
-            String key = ConfigFile.key(option);
-            if (option.getValue() != null && !key.equals("help") && !key.equals("version")) {
-                options.put(key, option.getValue().toString());
-            }
-        }
+        Map<String, String> options = ConfigFile.values(spec);
         return SettleCommand.run(options, new java.io.PrintStream(System.out, true), SettleCommand.api(options));
     }
 }

@@ -2,7 +2,6 @@ package network.cocoon.worker.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import network.cocoon.worker.WorkerMain;
@@ -144,7 +143,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 String key = ConfigFile.key(option);
                 if (options.containsKey(key)) {
                     out.println(key + " = " + options.get(key));
-                } else if (!isControl(key)) {
+                } else if (!ConfigFile.isControl(key)) {
                     out.println("# " + key + " = (not set)");
                 }
             }
@@ -158,22 +157,9 @@ public final class WorkerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static boolean isControl(String key) {
-        return key.equals("config") || key.equals("print-config") || key.equals("help") || key.equals("version");
-    }
-
     /** The effective options by name, as the worker reads them; unset optional ones are absent. */
     Map<String, String> options() {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (OptionSpec option : spec.options()) {
-            String key = ConfigFile.key(option);
-            Object value = option.getValue();
-            if (isControl(key) || value == null) {
-                continue;
-            }
-            out.put(key, value.toString());
-        }
-        return out;
+        return ConfigFile.values(spec);
     }
 
     /**

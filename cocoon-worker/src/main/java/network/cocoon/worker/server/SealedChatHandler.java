@@ -148,13 +148,14 @@ final class SealedChatHandler {
 
     /**
      * A 402 is sealed to the request's response key: only this worker can ask a client to sign more. Other
-     * payment refusals are plain, with the field's name and a fixed rule.
+     * payment refusals are plain, with the field's name and a fixed rule: {@link PaymentRefusal}'s texts are
+     * constants and the worker's own stored numbers, never request content.
      */
     private static void refusePayment(Exchange exchange, OpenedRequest opened, PaymentRefusal refusal)
             throws IOException {
         if (refusal.code() == ErrorCode.PAYMENT_REQUIRED) {
             byte[] body = ProtocolJson.write(new WorkerError(new WorkerError.Detail(refusal.code().wireName(),
-                    refusal.getMessage(), refusal.demand())));
+                    WorkerErrors.messageFor(ErrorCode.PAYMENT_REQUIRED), refusal.demand())));
             exchange.markOutcome(refusal.code().wireName());
             exchange.send(refusal.code().httpStatus(), RESPONSE_TYPE, opened.sealResponse(body));
         } else {
