@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import network.cocoon.examples.local.LocalWorker;
 import network.cocoon.sdk.VerifiedCompletion;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class QuickstartTest {
     @Test
     void quickstartPrintsTheVerifiedAnswer() throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        VerifiedCompletion answer = Quickstart.run(Path.of("..").resolve(Quickstart.BUNDLED_MODEL), "123+456",
+        VerifiedCompletion answer = Quickstart.run(Path.of("..").resolve(LocalWorker.BUNDLED_MODEL), "123+456",
                 new PrintStream(buffer, true, StandardCharsets.UTF_8));
         assertEquals("579", answer.content());
         String printed = buffer.toString(StandardCharsets.UTF_8);
