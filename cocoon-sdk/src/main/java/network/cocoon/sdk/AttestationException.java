@@ -50,6 +50,7 @@ public final class AttestationException extends CocoonException {
         PRICE_ABOVE_CAP
     }
 
+    /** Why the attestation was refused. */
     private final Reason reason;
 
     /** An attestation failure for the given reason. */

@@ -41,6 +41,7 @@ public final class IntegrityException extends CocoonException {
         SIGNATURE_INVALID
     }
 
+    /** Which check failed. */
     private final Reason reason;
 
     /** An integrity failure for the given reason. */

@@ -40,7 +40,9 @@ public final class PaymentException extends CocoonException {
         STORE_FAILED
     }
 
+    /** Why the payment was refused. */
     private final Reason reason;
+    /** The wire field at fault, or {@code null}. */
     private final String field;
     private final transient PaymentEvidence evidence;
 

@@ -9,7 +9,9 @@ import network.cocoon.sdk.protocol.ErrorCode;
 public final class WorkerRejectedException extends CocoonException {
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status the worker answered with. */
     private final int httpStatus;
+    /** The worker's error code. */
     private final ErrorCode code;
 
     /** A refusal with its HTTP status and code. */

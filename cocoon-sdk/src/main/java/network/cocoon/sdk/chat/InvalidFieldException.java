@@ -14,6 +14,8 @@ public final class InvalidFieldException extends IllegalArgumentException {
     private final String rule;
 
     /**
+     * A refusal of one field.
+     *
      * @param field the field's wire name, with indexes for list elements
      * @param rule the rule the value breaks, a fixed text without the value
      */

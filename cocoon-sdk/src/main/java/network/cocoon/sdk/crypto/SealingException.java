@@ -25,6 +25,7 @@ public final class SealingException extends Exception {
         CHUNK_TOO_LARGE
     }
 
+    /** Which check failed. */
     private final Reason reason;
 
     /** Creates an exception for the given failed check. */

@@ -16,6 +16,7 @@ public final class TonApiException extends RuntimeException {
         MALFORMED_RESPONSE
     }
 
+    /** Why the call failed. */
     private final Reason reason;
 
     /** A failure for a reason. */

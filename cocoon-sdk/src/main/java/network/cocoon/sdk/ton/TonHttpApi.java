@@ -34,6 +34,8 @@ public final class TonHttpApi implements TonApi {
     private final OkHttpClient http;
 
     /**
+     * A client of one endpoint.
+     *
      * @param endpoint the JSON-RPC URL
      * @param apiKey the API key, or {@code null}
      * @param http the OkHttp client to use (its timeouts apply)

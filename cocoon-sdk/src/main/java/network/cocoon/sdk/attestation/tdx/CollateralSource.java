@@ -24,7 +24,14 @@ public interface CollateralSource {
         return (quote, now) -> collateral;
     }
 
-    /** An offline bundle file in the format of {@link TdxCollateral#fromJson(byte[])}. */
+    /**
+     * An offline bundle file in the format of {@link TdxCollateral#fromJson(byte[])}.
+     *
+     * @param bundle the file
+     * @return a source that always answers with the bundle
+     * @throws IOException when the file cannot be read
+     * @throws TdxVerificationException when the bundle is malformed
+     */
     static CollateralSource offline(Path bundle) throws IOException, TdxVerificationException {
         return offline(TdxCollateral.fromJson(Files.readAllBytes(bundle)));
     }

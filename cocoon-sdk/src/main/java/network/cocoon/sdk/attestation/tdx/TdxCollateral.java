@@ -40,6 +40,10 @@ public record TdxCollateral(String pckCrlIssuerChain, byte[] rootCaCrl, byte[] p
     /**
      * Reads the offline bundle format: a JSON object with the fields above in snake case, binary ones as hex
      * (the format of {@code dcap-qvl}'s collateral files).
+     *
+     * @param json the bundle
+     * @return the collateral
+     * @throws TdxVerificationException naming the field that is missing or malformed
      */
     public static TdxCollateral fromJson(byte[] json) throws TdxVerificationException {
         try {

@@ -40,6 +40,7 @@ public final class TdxVerificationException extends Exception {
         TCB_LEVEL_NOT_FOUND
     }
 
+    /** Which check failed. */
     private final Reason reason;
 
     /** A failure for the given reason. */
