@@ -1,6 +1,7 @@
 package network.cocoon.worker;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,8 @@ import network.cocoon.sdk.protocol.Price;
 import network.cocoon.sdk.payment.ClosingConfig;
 import network.cocoon.sdk.payment.TonAddress;
 import network.cocoon.sdk.protocol.PaymentTerms;
+import network.cocoon.worker.cli.LoadProgressPrinter;
+import network.cocoon.worker.cli.PreFlight;
 import network.cocoon.worker.identity.AttestationService;
 import network.cocoon.sdk.ton.TonHttpApi;
 import network.cocoon.worker.payment.ChannelFunding;
@@ -51,40 +54,83 @@ public final class WorkerMain {
     }
 
     /**
+     * The pre-flight alone ({@code --check}): hashes the model, reads this platform's measurements, prints them
+     * and compares them with the allow-list when one is given.
+     *
+     * @throws IllegalStateException naming every mismatch
+     */
+    public static void check(Map<String, String> options) throws IOException {
+        PrintStream out = System.out;
+        Checkpoint checkpoint = new Checkpoint(Path.of(options.get("model")));
+        PreFlight.check(tee(options), checkpoint.digest(new LoadProgressPrinter(out, modelName(options,
+                checkpoint))), allowList(options), out);
+    }
+
+    /**
      * Starts the worker with effective options (by name, as {@code --print-config} shows them) and serves until
-     * the JVM shuts down.
+     * the JVM shuts down. With an allow-list, the pre-flight must pass before the port opens.
      */
     public static void serve(Map<String, String> options) throws Exception {
+        PrintStream out = System.out;
         TeePlatform tee = tee(options);
+        Checkpoint checkpoint = new Checkpoint(Path.of(options.get("model")));
+        Path allowList = allowList(options);
+        String name = modelName(options, checkpoint);
         EngineSettings engineSettings = new EngineSettings(options.getOrDefault("device", "cpu"),
                 options.get("model-id"), options.get("chat-template"),
                 Integer.parseInt(options.getOrDefault("max-batch", "16")),
                 Integer.parseInt(options.getOrDefault("queue", "64")),
                 Integer.parseInt(options.getOrDefault("max-context", "4096")));
-        DjlEngine engine = DjlEngine.load(new Checkpoint(Path.of(options.get("model"))), engineSettings);
-        WorkerIdentity identity = WorkerIdentity.generate();
-        Price price = new Price(Long.parseLong(options.getOrDefault("price-prompt", "0")),
-                Long.parseLong(options.getOrDefault("price-completion", "0")));
-        PaymentDesk payments = payments(options, identity, price);
-        String payout = payments == null ? options.getOrDefault("payout", "") : payments.payout().toString();
-        AttestationService attestation = new AttestationService(identity, tee, GpuAttester.NONE, engine.model(),
-                price, payout, payments == null ? null : payments.terms(), Duration.ofHours(1), Clock.systemUTC());
-        InetSocketAddress address = new InetSocketAddress(options.getOrDefault("host", "127.0.0.1"),
-                Integer.parseInt(options.getOrDefault("port", "8080")));
-        WorkerServer server = WorkerServer.start(ServerSettings.defaults(address), identity, attestation, engine,
-                payments);
-        System.out.println("cocoon worker serving " + engine.model().id() + " (digest " + engine.model().digest()
-                + ") at " + server.endpoint());
+        DjlEngine engine = DjlEngine.load(checkpoint, engineSettings, new LoadProgressPrinter(out, name));
+        PaymentDesk payments = null;
+        WorkerServer server;
+        try {
+            out.println("warming up " + name + " on " + engine.device() + " ...");
+            out.println("warmed up in " + engine.warmUp().toMillis() + " ms");
+            Map<String, String> measurements = PreFlight.check(tee, engine.model().digest(), allowList, out);
+            WorkerIdentity identity = WorkerIdentity.generate();
+            Price price = new Price(Long.parseLong(options.getOrDefault("price-prompt", "0")),
+                    Long.parseLong(options.getOrDefault("price-completion", "0")));
+            payments = payments(options, identity, price);
+            String payout = payments == null ? options.getOrDefault("payout", "") : payments.payout().toString();
+            AttestationService attestation = new AttestationService(identity, tee, GpuAttester.NONE,
+                    engine.model(), price, payout, payments == null ? null : payments.terms(), Duration.ofHours(1),
+                    Clock.systemUTC());
+            InetSocketAddress address = new InetSocketAddress(options.getOrDefault("host", "127.0.0.1"),
+                    Integer.parseInt(options.getOrDefault("port", "8080")));
+            server = WorkerServer.start(ServerSettings.defaults(address), identity, attestation, engine, payments);
+            StringBuilder publish = new StringBuilder();
+            measurements.forEach((key, value) -> publish.append(' ').append(key).append('=').append(value));
+            out.println("cocoon worker serving " + engine.model().id() + " (digest " + engine.model().digest()
+                    + ") at " + server.endpoint() + " on " + engine.device() + ", evidence " + tee.platform()
+                    + ", publish" + publish);
+        } catch (Exception | Error e) {
+            if (payments != null) {
+                payments.ledger().close();
+            }
+            engine.close();
+            throw e;
+        }
+        PaymentDesk desk = payments;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             engine.close();
-            if (payments != null) {
-                payments.ledger().close();
+            if (desk != null) {
+                desk.ledger().close();
             }
             stopped.countDown();
         }));
         stopped.await();
+    }
+
+    private static Path allowList(Map<String, String> options) {
+        return options.containsKey("allow-list") ? Path.of(options.get("allow-list")) : null;
+    }
+
+    private static String modelName(Map<String, String> options, Checkpoint checkpoint) {
+        return options.getOrDefault("model-id",
+                checkpoint.directory().toAbsolutePath().normalize().getFileName().toString());
     }
 
     static PaymentDesk payments(Map<String, String> options, WorkerIdentity identity, Price price) throws IOException {

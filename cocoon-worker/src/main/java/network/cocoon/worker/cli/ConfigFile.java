@@ -59,7 +59,8 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
 
     /** Options that steer the command line itself rather than configure the worker. */
     static boolean isControl(String key) {
-        return key.equals("config") || key.equals("print-config") || key.equals("help") || key.equals("version");
+        return key.equals("config") || key.equals("print-config") || key.equals("help") || key.equals("version")
+                || key.equals("check");
     }
 
     /** A parsed command's effective options by name (without dashes); unset optional ones are absent. */

@@ -28,6 +28,15 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--print-config", description = "print the effective options (defaults, file, flags) and exit")
     boolean printConfig;
 
+    @Option(names = "--check", description = "pre-flight only: print the model digest and this platform's"
+            + " measurements, compare them with --allow-list when given, and exit (1 on a mismatch)")
+    boolean check;
+
+    @Option(names = "--allow-list", paramLabel = "FILE", description = "the published allow-list (JSON: models,"
+            + " tdx_images); the worker checks itself against it before going live and refuses to start on a"
+            + " mismatch")
+    Path allowList;
+
     @Option(names = "--model", paramLabel = "DIR", description = "the Hugging Face checkpoint directory (required)")
     Path model;
 
@@ -153,7 +162,11 @@ public final class WorkerCommand implements Callable<Integer> {
         if (model == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model is required");
         }
-        WorkerMain.serve(options);
+        if (check) {
+            WorkerMain.check(options);
+        } else {
+            WorkerMain.serve(options);
+        }
         return 0;
     }
 

@@ -4,9 +4,12 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import network.cocoon.sdk.chat.ChatMessage;
 import network.cocoon.sdk.chat.InvalidFieldException;
 import network.cocoon.sdk.protocol.ModelInfo;
 import network.cocoon.worker.inference.checkpoint.Checkpoint;
@@ -43,9 +46,15 @@ public final class DjlEngine implements InferenceEngine {
      * @throws IllegalStateException if a GPU is required and PyTorch sees none
      */
     public static DjlEngine load(Checkpoint checkpoint, EngineSettings settings) throws IOException {
+        return load(checkpoint, settings, LoadProgress.NONE);
+    }
+
+    /** {@link #load(Checkpoint, EngineSettings)}, reporting each stage's progress in bytes. */
+    public static DjlEngine load(Checkpoint checkpoint, EngineSettings settings, LoadProgress progress)
+            throws IOException {
         Device device = chooseDevice(settings.device());
         LlamaConfig config = checkpoint.config();
-        String digest = checkpoint.digest();
+        String digest = checkpoint.digest(progress);
         TextTokenizer tokenizer = TextTokenizer.load(checkpoint.tokenizer());
         LlamaModel llama = null;
         try {
@@ -53,7 +62,8 @@ public final class DjlEngine implements InferenceEngine {
             Set<Long> endTokens = new LinkedHashSet<>(config.eosTokenIds());
             endTokens.add(tokenizer.tokenId(template.endOfTurn()).orElseThrow(() -> new IOException(
                     "the tokenizer has no single token for " + template.endOfTurn())));
-            llama = LlamaModel.create(config, checkpoint.tensors(), device, settings.maxContext());
+            llama = LlamaModel.create(config, checkpoint.tensors(progress), device, settings.maxContext(),
+                    progress);
             String id = settings.modelId() != null ? settings.modelId()
                     : checkpoint.directory().toAbsolutePath().normalize().getFileName().toString();
             LOG.log(System.Logger.Level.INFO, "loaded {0} ({1} layers, hidden {2}) on {3}, template {4}", id,
@@ -104,6 +114,25 @@ public final class DjlEngine implements InferenceEngine {
     @Override
     public ModelInfo model() {
         return model;
+    }
+
+    /**
+     * Runs one short greedy generation so that the first client does not pay for kernel selection, allocator
+     * growth and JIT compilation.
+     *
+     * @return how long it took
+     * @throws InterruptedException if interrupted while waiting for the scheduler
+     */
+    public Duration warmUp() throws InterruptedException {
+        long start = System.nanoTime();
+        generate(new GenerationRequest(List.of(new ChatMessage("user", "1+1")), 2, 0, 1, 0, 0L, List.of(),
+                () -> false), TokenSink.NONE);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Where the model runs, as DJL names it ({@code cpu()}, {@code gpu(0)}). */
+    public String device() {
+        return llama.device().toString();
     }
 
     /** The scheduler, for tests in this package that drive sequences directly. */

@@ -100,4 +100,36 @@ class WorkerCommandTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
     }
+
+    @Test
+    void checkPrintsWhatToPublishAndComparesWithTheAllowList() throws Exception {
+        String model = Path.of("models", "cocoon-add-tiny").toString();
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        Result check;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            check = run("--model", model, "--check");
+        } finally {
+            System.setOut(stdout);
+        }
+        String out = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, check.status(), check.err());
+        assertTrue(out.contains("loading cocoon-add-tiny: hashing   100%"), out);
+        java.util.regex.Matcher digest = java.util.regex.Pattern.compile("pre-flight model digest ([0-9a-f]{64})")
+                .matcher(out);
+        assertTrue(digest.find(), out);
+        assertTrue(out.contains("pre-flight platform dev"), out);
+        assertTrue(out.contains("pre-flight dev_root "), out);
+
+        Path good = dir.resolve("good.json");
+        Files.writeString(good, "{\"models\": [\"" + digest.group(1) + "\"]}");
+        assertEquals(0, run("--model", model, "--check", "--allow-list", good.toString()).status());
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"models\": [\"" + "0".repeat(64) + "\"]}");
+        Result refused = run("--model", model, "--check", "--allow-list", bad.toString());
+        assertEquals(1, refused.status());
+        assertEquals("cocoon-worker: pre-flight failed against " + bad + ": model digest " + digest.group(1)
+                + " is not in the allow-list's models\n", refused.err());
+    }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import network.cocoon.worker.inference.LoadProgress;
 import java.util.stream.Stream;
 import network.cocoon.sdk.crypto.Digests;
 import network.cocoon.sdk.protocol.CanonicalEncoder;
@@ -84,13 +85,27 @@ public final class Checkpoint {
 
     /** Every tensor of the checkpoint, widened to float. */
     public Map<String, Safetensors.Tensor> tensors() throws IOException {
+        return tensors(LoadProgress.NONE);
+    }
+
+    /** Every tensor of the checkpoint, widened to float, with progress in bytes of the weight files. */
+    public Map<String, Safetensors.Tensor> tensors(LoadProgress progress) throws IOException {
+        List<Path> files = weightFiles();
+        long total = 0;
+        for (Path file : files) {
+            total += Files.size(file);
+        }
         Map<String, Safetensors.Tensor> all = new LinkedHashMap<>();
-        for (Path file : weightFiles()) {
+        long done = 0;
+        progress.update("reading", 0, total);
+        for (Path file : files) {
             for (var e : Safetensors.read(file).entrySet()) {
                 if (all.put(e.getKey(), e.getValue()) != null) {
                     throw new IOException("tensor " + e.getKey() + " appears in two shards");
                 }
             }
+            done += Files.size(file);
+            progress.update("reading", done, total);
         }
         return all;
     }
@@ -101,25 +116,41 @@ public final class Checkpoint {
      * weights) in name order, {@code text(name) || bytes(SHA-256(file))}, in {@link CanonicalEncoder} form.
      */
     public String digest() throws IOException {
+        return digest(LoadProgress.NONE);
+    }
+
+    /** {@link #digest()}, with progress in bytes hashed. */
+    public String digest(LoadProgress progress) throws IOException {
         TreeSet<Path> files = new TreeSet<>(weightFiles());
         files.add(directory.resolve("config.json"));
         files.add(tokenizer());
         if (Files.isRegularFile(directory.resolve(INDEX))) {
             files.add(directory.resolve(INDEX));
         }
+        long total = 0;
+        for (Path file : files) {
+            total += Files.size(file);
+        }
+        long[] done = {0};
+        long all = total;
+        progress.update("hashing", 0, all);
         CanonicalEncoder encoder = CanonicalEncoder.labelled(DIGEST_LABEL);
         for (Path file : files) {
-            encoder.text(file.getFileName().toString()).bytes(sha256(file));
+            encoder.text(file.getFileName().toString()).bytes(sha256(file, n -> {
+                done[0] += n;
+                progress.update("hashing", done[0], all);
+            }));
         }
         return HexFormat.of().formatHex(Digests.sha256(encoder.toByteArray()));
     }
 
-    private static byte[] sha256(Path file) throws IOException {
+    private static byte[] sha256(Path file, java.util.function.IntConsumer read) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             var digest = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
+            byte[] buffer = new byte[1 << 20];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 digest.update(buffer, 0, n);
+                read.accept(n);
             }
             return digest.digest();
         } catch (java.security.NoSuchAlgorithmException e) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import network.cocoon.worker.inference.LoadProgress;
 import network.cocoon.worker.inference.checkpoint.Safetensors;
 
 /**
@@ -50,6 +51,12 @@ public final class LlamaModel implements AutoCloseable {
      */
     public static LlamaModel create(LlamaConfig config, Map<String, Safetensors.Tensor> tensors, Device device,
                                     int maxContext) throws IOException {
+        return create(config, tensors, device, maxContext, LoadProgress.NONE);
+    }
+
+    /** {@link #create(LlamaConfig, Map, Device, int)}, with progress in bytes copied to the device. */
+    public static LlamaModel create(LlamaConfig config, Map<String, Safetensors.Tensor> tensors, Device device,
+                                    int maxContext, LoadProgress progress) throws IOException {
         Map<String, long[]> expected = expectedShapes(config);
         for (String name : tensors.keySet()) {
             // Old checkpoints store the rotary frequencies as a buffer; they are recomputed from the config.
@@ -57,6 +64,13 @@ public final class LlamaModel implements AutoCloseable {
                 throw new IOException("checkpoint has tensor " + name + ", which this configuration does not use");
             }
         }
+        long total = 0;
+        for (String name : expected.keySet()) {
+            Safetensors.Tensor t = tensors.get(name);
+            total += t == null ? 0 : 4L * t.data().length;
+        }
+        long done = 0;
+        progress.update("to device", 0, total);
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
@@ -70,6 +84,8 @@ public final class LlamaModel implements AutoCloseable {
                             + ", expected " + java.util.Arrays.toString(e.getValue()));
                 }
                 weights.put(e.getKey(), manager.create(t.data(), new Shape(t.shape())));
+                done += 4L * t.data().length;
+                progress.update("to device", done, total);
             }
             return new LlamaModel(config, manager, weights, Math.min(maxContext, config.maxPositions()));
         } catch (IOException | RuntimeException e) {
@@ -136,6 +152,11 @@ public final class LlamaModel implements AutoCloseable {
     /** The weights, for training (attach gradients) and export. */
     public Map<String, NDArray> weights() {
         return weights;
+    }
+
+    /** Where the weights live. */
+    public Device device() {
+        return manager.getDevice();
     }
 
     /** The weights as tensors in Hugging Face layout. */
