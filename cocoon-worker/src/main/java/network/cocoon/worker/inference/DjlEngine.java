@@ -80,7 +80,7 @@ public final class DjlEngine implements InferenceEngine {
     }
 
     private static Device chooseDevice(String name) {
-        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        int gpus = pytorch().getGpuCount();
         return switch (name) {
             case "cpu" -> Device.cpu();
             case "gpu" -> {
@@ -92,6 +92,35 @@ public final class DjlEngine implements InferenceEngine {
             }
             default -> gpus > 0 ? Device.gpu() : Device.cpu();
         };
+    }
+
+    /**
+     * The PyTorch engine, or one line saying why its bundled native library does not load. DJL skips a bundled
+     * library built for other hardware (a CUDA build on a machine without a matching NVIDIA driver) and then
+     * tries to download one, which an offline machine refuses with an unhelpful message.
+     */
+    private static Engine pytorch() {
+        try {
+            return Engine.getEngine("PyTorch");
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the bundled PyTorch native library (" + bundledNative() + ") does not"
+                    + " load on this machine, and nothing is downloaded at run time: a CUDA build needs an NVIDIA"
+                    + " driver that supports it; machines without one run the default CPU jar", e);
+        }
+    }
+
+    /** The flavor and version of the bundled native library, from its {@code pytorch.properties}. */
+    static String bundledNative() {
+        try (var in = DjlEngine.class.getResourceAsStream("/native/lib/pytorch.properties")) {
+            if (in == null) {
+                return "none bundled";
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("flavor", "?") + " " + p.getProperty("version", "?");
+        } catch (IOException e) {
+            return "unreadable";
+        }
     }
 
     private static ChatTemplate chooseTemplate(EngineSettings settings, LlamaConfig config, TextTokenizer tokenizer)

@@ -132,4 +132,14 @@ class WorkerCommandTest {
         assertEquals("cocoon-worker: pre-flight failed against " + bad + ": model digest " + digest.group(1)
                 + " is not in the allow-list's models\n", refused.err());
     }
+
+    @Test
+    void aGpuThatIsNotThereIsOneLine() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0,
+                "this machine has a GPU");
+        Result r = run("--model", Path.of("models", "cocoon-add-tiny").toString(), "--device", "gpu");
+        assertEquals(1, r.status());
+        assertEquals("cocoon-worker: --device gpu, but PyTorch sees no GPU (is the CUDA build of pytorch-native on"
+                + " the class path?)\n", r.err());
+    }
 }
