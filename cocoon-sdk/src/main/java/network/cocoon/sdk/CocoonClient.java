@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import network.cocoon.sdk.IntegrityException.Reason;
 import network.cocoon.sdk.attestation.AttestationPolicy;
+import network.cocoon.sdk.routing.WorkerDirectory;
 import network.cocoon.sdk.attestation.VerifiedWorker;
 import network.cocoon.sdk.chat.ChatCompletion;
 import network.cocoon.sdk.chat.ChatRequest;
@@ -79,8 +80,8 @@ public final class CocoonClient implements AutoCloseable {
     static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
     static final int MAX_CHUNK_BYTES = 1024 * 1024;
 
-    private final List<WorkerConnection> workers;
-    private final AtomicInteger nextWorker = new AtomicInteger();
+    private final Router router;
+    private final Duration deadline;
     private final OkHttpClient http;
     private final AttestationPolicy policy;
     private final ExecutorService executor;
@@ -106,8 +107,20 @@ public final class CocoonClient implements AutoCloseable {
                 .retryOnConnectionFailure(false)
                 .followRedirects(false)
                 .followSslRedirects(false)
+                // Runs once a connection is up, just before the request is written: after it, the request may
+                // have reached the worker and must not be resent elsewhere.
+                .addNetworkInterceptor(chain -> {
+                    SendMark mark = chain.request().tag(SendMark.class);
+                    if (mark != null) {
+                        mark.sent = true;
+                    }
+                    return chain.proceed(chain.request());
+                })
                 .build();
-        this.workers = b.endpoints.stream().map(e -> new WorkerConnection(e, http, policy, random)).toList();
+        WorkerDirectory directory = b.directory != null ? b.directory : WorkerDirectory.fixed(b.endpoints);
+        this.router = new Router(directory, e -> new WorkerConnection(e, http, policy, random), random,
+                System::nanoTime);
+        this.deadline = b.deadline != null ? b.deadline : b.requestTimeout;
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "cocoon-client-" + threads.incrementAndGet());
@@ -167,7 +180,11 @@ public final class CocoonClient implements AutoCloseable {
      * prompt; useful to fail fast at start-up.
      */
     public VerifiedWorker verifyWorker() {
-        return pickWorker().verifiedWorker();
+        WorkerConnection connection = router.pick(List.of());
+        if (connection == null) {
+            throw new TransportException("the worker directory lists no worker", null);
+        }
+        return connection.verifiedWorker();
     }
 
     /**
@@ -183,16 +200,81 @@ public final class CocoonClient implements AutoCloseable {
         }
     }
 
-    /** One request, paid when a channel is configured: at most one re-signed promise after a sealed 402. */
+    /**
+     * One request: routed to the best usable worker and, on a failure that proves the worker did not process
+     * it (nothing was sent, its attestation or terms were refused before sending, or it signed a busy refusal),
+     * sent to another one with exponential backoff and jitter, within the deadline. Any other failure is
+     * reported as it is, never resent: the worker may have processed and charged it (docs/protocol.md §11).
+     */
     private VerifiedCompletion send(ChatRequest request, StreamListener listener) {
         Objects.requireNonNull(request);
-        WorkerConnection connection = pickWorker();
-        VerifiedWorker worker = connection.verifiedWorker();
+        long end = System.nanoTime() + deadline.toNanos();
+        List<WorkerConnection> tried = new ArrayList<>();
+        for (int attempt = 0; ; attempt++) {
+            WorkerConnection connection = router.pick(tried);
+            if (connection == null) {
+                throw new TransportException("no worker left to try: the directory lists "
+                        + router.workers().size() + ", and each failed for this request", null);
+            }
+            try {
+                return attempt(connection, request, listener);
+            } catch (Resend resend) {
+                if (resend.eject) {
+                    router.failed(connection);
+                }
+                tried.add(connection);
+                long pause = Math.min(2_000_000_000L, 50_000_000L << (long) Math.min(attempt, 5));
+                pause = (long) (pause * (0.5 + random.nextDouble()));
+                if (System.nanoTime() + pause - end >= 0 || router.pick(tried) == null) {
+                    throw resend.failure;
+                }
+                try {
+                    Thread.sleep(pause / 1_000_000, (int) (pause % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw resend.failure;
+                }
+            } catch (TransportException | IntegrityException e) {
+                // Sent, so not resent; but the worker broke the exchange or lied, so others go first for a while.
+                router.failed(connection);
+                throw e;
+            } catch (WorkerRejectedException e) {
+                if (e.httpStatus() >= 500) {
+                    router.failed(connection);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** One attempt on one worker: at most one re-signed promise after a sealed 402. */
+    private VerifiedCompletion attempt(WorkerConnection connection, ChatRequest request, StreamListener listener) {
+        VerifiedWorker worker;
+        try {
+            worker = connection.verifiedWorker();
+        } catch (CocoonException e) {
+            // Nothing about this request has been sent yet.
+            throw new Resend(e, true);
+        }
         String servedModel = worker.document().model().id();
         if (request.model() != null && !request.model().equals(servedModel)) {
-            throw new AttestationException(AttestationException.Reason.MODEL_NOT_ALLOWED,
-                    "requested model " + request.model() + " but the worker attests " + servedModel);
+            throw new Resend(new AttestationException(AttestationException.Reason.MODEL_NOT_ALLOWED,
+                    "requested model " + request.model() + " but the worker attests " + servedModel), false);
         }
+        WorkerHealth health = connection.health();
+        Timed timed = new Timed(listener);
+        health.started();
+        try {
+            VerifiedCompletion answer = paidAttempt(connection, worker, request, timed.listener());
+            timed.succeeded(health, answer.completion().usage().completionTokens());
+            return answer;
+        } finally {
+            health.ended();
+        }
+    }
+
+    private VerifiedCompletion paidAttempt(WorkerConnection connection, VerifiedWorker worker, ChatRequest request,
+                                           StreamListener listener) {
         if (payer == null) {
             if (worker.document().payment() != null) {
                 throw new PaymentException(PaymentException.Reason.PAYMENT_REQUIRED, "payment", "the worker takes"
@@ -200,7 +282,17 @@ public final class CocoonClient implements AutoCloseable {
             }
             return exchange(connection, worker, request, listener, null, null);
         }
-        try (ChannelPayer.Session session = payer.open(worker)) {
+        ChannelPayer.Session opened;
+        try {
+            opened = payer.open(worker);
+        } catch (PaymentException e) {
+            if (e.reason() == PaymentException.Reason.CHANNEL_MISMATCH) {
+                // This worker belongs to another operator's channel: another worker may be ours.
+                throw new Resend(e, false);
+            }
+            throw e;
+        }
+        try (ChannelPayer.Session session = opened) {
             long maxCost;
             try {
                 maxCost = Tariff.amount(worker.document().price(), Tariff.promptBound(request.messages()),
@@ -222,7 +314,14 @@ public final class CocoonClient implements AutoCloseable {
                     throw new PaymentException(PaymentException.Reason.PAYMENT_REQUIRED, "required", "the worker"
                             + " still asks for " + again.demand.required() + " nanotons after a re-signed promise",
                             null, null);
+                } catch (Resend resend) {
+                    session.refused(promise);
+                    throw resend;
                 }
+            } catch (Resend resend) {
+                // Not processed, by proof: the promise it carried cannot be charged.
+                session.refused(promise);
+                throw resend;
             }
         }
     }
@@ -303,11 +402,6 @@ public final class CocoonClient implements AutoCloseable {
         }
     }
 
-    private WorkerConnection pickWorker() {
-        // Plain rotation; choosing by latency and load, and failover, belong to the routing layer.
-        return workers.get(Math.floorMod(nextWorker.getAndIncrement(), workers.size()));
-    }
-
     private Exchange prepare(WorkerConnection connection, VerifiedWorker worker, ChatRequest request, boolean stream,
                              ChannelPayer.Session session, SignedSemiChannel promise) {
         byte[] id = new byte[16];
@@ -367,18 +461,34 @@ public final class CocoonClient implements AutoCloseable {
 
         Response execute() throws IOException {
             String accept = stream ? STREAM_MEDIA_TYPE : RESPONSE_MEDIA_TYPE;
+            SendMark mark = new SendMark();
             Request httpRequest = new Request.Builder().url(connection.url("/v1/sealed"))
                     .header("Accept", accept)
+                    .tag(SendMark.class, mark)
                     .post(RequestBody.create(message, MediaType.get(REQUEST_MEDIA_TYPE)))
                     .build();
-            Response response = http.newCall(httpRequest).execute();
+            Response response;
+            try {
+                response = http.newCall(httpRequest).execute();
+            } catch (IOException e) {
+                if (!mark.sent) {
+                    // No connection was made: the worker never saw a byte of this request.
+                    throw new Resend(connection.transportFailure("request", e), true);
+                }
+                throw e;
+            }
             try {
                 if (response.code() == 402 && session != null
                         && response.header("Content-Type", "").startsWith(RESPONSE_MEDIA_TYPE)) {
                     throw demand(response);
                 }
                 if (response.code() != 200) {
-                    WorkerRejectedException rejection = WorkerConnection.rejection(response);
+                    WorkerConnection.Rejection refused = WorkerConnection.refusal(response);
+                    WorkerRejectedException rejection = refused.exception();
+                    if ((response.code() == 503 || response.code() == 429) && refused.refusal() != null
+                            && refused.refusal().verifies(worker.signingKey(), message, rejection.code())) {
+                        throw new Resend(rejection, true);
+                    }
                     if (rejection.code() == ErrorCode.UNKNOWN_KEY_ID) {
                         // The worker restarted with new keys: the next request must attest again.
                         connection.invalidate(worker);
@@ -459,6 +569,54 @@ public final class CocoonClient implements AutoCloseable {
         return out;
     }
 
+    /** Set once a connection is up and the request is about to be written. */
+    private static final class SendMark {
+        volatile boolean sent;
+    }
+
+    /** A failure that proves the worker did not process the request: {@link #send} may try another worker. */
+    private static final class Resend extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient CocoonException failure;
+        final boolean eject;
+
+        Resend(CocoonException failure, boolean eject) {
+            super("resend", null, false, false);
+            this.failure = failure;
+            this.eject = eject;
+        }
+    }
+
+    /** Times one attempt for the router: to the first token (or the whole answer) and per token after it. */
+    private static final class Timed {
+        private final StreamListener inner;
+        private final long start = System.nanoTime();
+        private long first;
+
+        Timed(StreamListener inner) {
+            this.inner = inner;
+        }
+
+        StreamListener listener() {
+            return inner == null ? null : delta -> {
+                if (first == 0) {
+                    first = System.nanoTime();
+                }
+                inner.onDelta(delta);
+            };
+        }
+
+        void succeeded(WorkerHealth health, long completionTokens) {
+            long now = System.nanoTime();
+            if (first == 0) {
+                health.succeeded(now - start, Double.NaN);
+            } else {
+                health.succeeded(first - start, completionTokens > 1
+                        ? (double) (now - first) / (completionTokens - 1) : Double.NaN);
+            }
+        }
+    }
+
     /** A sealed 402 from the worker: unwinds to {@link #send}, which re-signs once. */
     private static final class PaymentDemanded extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -473,6 +631,8 @@ public final class CocoonClient implements AutoCloseable {
     /** Builds a {@link CocoonClient}. */
     public static final class Builder {
         private final List<URI> endpoints = new ArrayList<>();
+        private WorkerDirectory directory;
+        private Duration deadline;
         private AttestationPolicy policy;
         private OkHttpClient httpClient;
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -482,13 +642,35 @@ public final class CocoonClient implements AutoCloseable {
         private Builder() {
         }
 
-        /** Adds a worker endpoint ({@code http(s)://host:port}); requests rotate over the endpoints given. */
+        /**
+         * Adds a worker endpoint ({@code http(s)://host:port}); requests are routed over the endpoints given.
+         * Exclusive with {@link #directory}.
+         */
         public Builder endpoint(URI endpoint) {
             String scheme = Objects.requireNonNull(endpoint).getScheme();
             if (!"http".equals(scheme) && !"https".equals(scheme)) {
                 throw new IllegalArgumentException("endpoint must be http or https: " + endpoint);
             }
             endpoints.add(endpoint);
+            return this;
+        }
+
+        /**
+         * Where workers come from, instead of fixed endpoints: for example a
+         * {@link network.cocoon.sdk.routing.SignedWorkerDirectory}. Its entries are hints; each worker must pass
+         * the policy.
+         */
+        public Builder directory(WorkerDirectory workerDirectory) {
+            this.directory = Objects.requireNonNull(workerDirectory);
+            return this;
+        }
+
+        /**
+         * The most a request may take across every worker it is tried on (default: the request timeout). A
+         * request is tried on another worker only when the first provably did not process it.
+         */
+        public Builder deadline(Duration total) {
+            this.deadline = positive(total);
             return this;
         }
 
@@ -531,8 +713,8 @@ public final class CocoonClient implements AutoCloseable {
 
         /** Builds the client. */
         public CocoonClient build() {
-            if (endpoints.isEmpty()) {
-                throw new IllegalStateException("at least one worker endpoint is required");
+            if (endpoints.isEmpty() == (directory == null)) {
+                throw new IllegalStateException("give worker endpoints or a directory, one of the two");
             }
             if (policy == null) {
                 throw new IllegalStateException("an attestation policy is required");

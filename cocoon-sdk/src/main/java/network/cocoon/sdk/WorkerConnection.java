@@ -11,6 +11,7 @@ import network.cocoon.sdk.attestation.VerifiedWorker;
 import network.cocoon.sdk.protocol.AttestationDocument;
 import network.cocoon.sdk.protocol.ErrorCode;
 import network.cocoon.sdk.protocol.ProtocolJson;
+import network.cocoon.sdk.protocol.Refusal;
 import network.cocoon.sdk.protocol.WorkerError;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -32,6 +33,7 @@ final class WorkerConnection {
     private final AttestationPolicy policy;
     private final SecureRandom random;
     private volatile VerifiedWorker cached;
+    private final WorkerHealth health = new WorkerHealth();
 
     WorkerConnection(URI endpoint, OkHttpClient http, AttestationPolicy policy, SecureRandom random) {
         this.endpoint = endpoint;
@@ -44,6 +46,16 @@ final class WorkerConnection {
 
     URI endpoint() {
         return endpoint;
+    }
+
+    /** What the client has seen of this worker, for routing. */
+    WorkerHealth health() {
+        return health;
+    }
+
+    /** The cached verification, without fetching; {@code null} when there is none yet. */
+    VerifiedWorker cachedVerification() {
+        return cached;
     }
 
     HttpUrl url(String path) {
@@ -105,18 +117,33 @@ final class WorkerConnection {
     }
 
     static WorkerRejectedException rejection(Response response) throws IOException {
+        return refusal(response).exception();
+    }
+
+    /**
+     * A refused request: the typed exception, and the worker's signed refusal when the body carried one.
+     *
+     * @param exception what the caller is told
+     * @param refusal the signed statement, unverified, or {@code null}
+     */
+    record Rejection(WorkerRejectedException exception, Refusal refusal) {
+    }
+
+    static Rejection refusal(Response response) throws IOException {
         ErrorCode code = ErrorCode.UNKNOWN;
         String message = "HTTP " + response.code();
+        Refusal refusal = null;
         try {
             WorkerError error = ProtocolJson.read(readLimited(response.body(), 64 * 1024), WorkerError.class);
             if (error.error() != null) {
                 code = ErrorCode.fromWireName(error.error().code());
                 message = String.valueOf(error.error().message());
+                refusal = error.error().refusal();
             }
         } catch (IOException e) {
             // An error page that is not ours: the status alone is what we know.
         }
-        return new WorkerRejectedException(response.code(), code, message);
+        return new Rejection(new WorkerRejectedException(response.code(), code, message), refusal);
     }
 
     static byte[] readLimited(ResponseBody body, int limit) throws IOException {

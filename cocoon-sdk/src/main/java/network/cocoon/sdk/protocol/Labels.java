@@ -31,6 +31,9 @@ public final class Labels {
     private Labels() {
     }
 
+    /** Domain label of a worker's signed refusal ({@link Refusal}). */
+    public static final String REFUSAL = "cocoon/v1 refusal";
+
     /** The label's UTF-8 bytes. */
     public static byte[] bytes(String label) {
         return label.getBytes(StandardCharsets.UTF_8);

@@ -13,6 +13,7 @@ import network.cocoon.sdk.protocol.ProtocolJson;
 import network.cocoon.sdk.protocol.ResultStatement;
 import network.cocoon.sdk.protocol.SealedResponseBody;
 import network.cocoon.sdk.protocol.SignedResult;
+import network.cocoon.sdk.protocol.Refusal;
 import network.cocoon.sdk.protocol.StreamEvent;
 import network.cocoon.sdk.protocol.WorkerError;
 import network.cocoon.sdk.crypto.Digests;
@@ -112,7 +113,7 @@ final class SealedChatHandler {
                 return;
             }
             case FULL -> {
-                exchange.sendError(ErrorCode.BUSY, "too many requests in the replay window");
+                refuseBusy(exchange, message, "too many requests in the replay window");
                 return;
             }
             case ACCEPTED -> {
@@ -129,7 +130,11 @@ final class SealedChatHandler {
             try {
                 ticket = payments.open(request.cocoon().payment());
             } catch (PaymentRefusal refusal) {
-                refusePayment(exchange, opened, refusal);
+                if (refusal.code() == ErrorCode.BUSY) {
+                    refuseBusy(exchange, message, refusal.text());
+                } else {
+                    refusePayment(exchange, opened, refusal);
+                }
                 return;
             }
         }
@@ -163,6 +168,17 @@ final class SealedChatHandler {
         }
     }
 
+    /**
+     * A busy refusal signed by the attested key over the sealed request's hash: the worker's word that it did not
+     * process this request, so the client may send it to another worker without paying twice.
+     */
+    private void refuseBusy(Exchange exchange, byte[] message, String text) throws IOException {
+        exchange.markOutcome(ErrorCode.BUSY.wireName());
+        exchange.setHeader("Retry-After", "1");
+        exchange.sendJson(ErrorCode.BUSY.httpStatus(), new WorkerError(new WorkerError.Detail(
+                ErrorCode.BUSY.wireName(), text, null, Refusal.sign(identity.signingKey(), message, ErrorCode.BUSY))));
+    }
+
     private static Admission admission(PaymentDesk.Ticket ticket) {
         return ticket == null ? Admission.ANY : ticket::admit;
     }
@@ -181,7 +197,7 @@ final class SealedChatHandler {
             refusePayment(exchange, opened, refusal);
             return;
         } catch (EngineBusyException e) {
-            refuse(exchange, ErrorCode.BUSY);
+            refuseBusy(exchange, message, WorkerErrors.messageFor(ErrorCode.BUSY));
             return;
         } catch (InvalidFieldException e) {
             exchange.sendError(ErrorCode.INVALID_REQUEST, InvalidRequests.describe(e));
@@ -211,7 +227,12 @@ final class SealedChatHandler {
             refusePayment(exchange, opened, refusal);
             return;
         } catch (EngineBusyException e) {
-            failStream(exchange, writer, ErrorCode.BUSY, WorkerErrors.messageFor(ErrorCode.BUSY));
+            // The queue refuses before the first token; a signed refusal needs the response not yet begun.
+            if (writer.started) {
+                failStream(exchange, writer, ErrorCode.BUSY, WorkerErrors.messageFor(ErrorCode.BUSY));
+            } else {
+                refuseBusy(exchange, message, WorkerErrors.messageFor(ErrorCode.BUSY));
+            }
             return;
         } catch (InvalidFieldException e) {
             failStream(exchange, writer, ErrorCode.INVALID_REQUEST, InvalidRequests.describe(e));

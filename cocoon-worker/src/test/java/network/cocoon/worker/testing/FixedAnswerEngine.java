@@ -12,7 +12,7 @@ import network.cocoon.worker.inference.TokenSink;
  * Test-only engine: answers with fixed text, one character per "token", so that the request path can be
  * tested without a model. Never part of the shipped jar.
  */
-public final class FixedAnswerEngine implements InferenceEngine {
+public class FixedAnswerEngine implements InferenceEngine {
     public static final ModelInfo MODEL = new ModelInfo("fixed-answer", "cd".repeat(32));
 
     private final String answer;

@@ -20,7 +20,7 @@ import okhttp3.OkHttpClient;
 public final class LocalWorker implements AutoCloseable {
     public static final Price PRICE = new Price(1_000, 2_000);
 
-    public final Ed25519KeyPair devRoot = Ed25519KeyPair.generate();
+    public final Ed25519KeyPair devRoot;
     public final WorkerIdentity identity = WorkerIdentity.generate();
     public final InferenceEngine engine;
     public final WorkerServer server;
@@ -30,6 +30,12 @@ public final class LocalWorker implements AutoCloseable {
     }
 
     public LocalWorker(InferenceEngine engine, ServerSettings settings) throws IOException {
+        this(engine, settings, Ed25519KeyPair.generate());
+    }
+
+    /** A worker whose dev evidence is signed by {@code devRoot}, so that one policy can trust several. */
+    public LocalWorker(InferenceEngine engine, ServerSettings settings, Ed25519KeyPair devRoot) throws IOException {
+        this.devRoot = devRoot;
         this.engine = engine;
         var attestation = new AttestationService(identity, new DevTee(devRoot), engine.model(), PRICE, "EQpayout",
                 Duration.ofHours(1), Clock.systemUTC());

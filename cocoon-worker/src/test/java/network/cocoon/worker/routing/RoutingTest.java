@@ -1,0 +1,294 @@
+package network.cocoon.worker.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import network.cocoon.sdk.CocoonClient;
+import network.cocoon.sdk.TransportException;
+import network.cocoon.sdk.VerifiedCompletion;
+import network.cocoon.sdk.attestation.AttestationPolicy;
+import network.cocoon.sdk.chat.ChatRequest;
+import network.cocoon.sdk.crypto.Ed25519KeyPair;
+import network.cocoon.sdk.payment.PaymentChannel;
+import network.cocoon.sdk.payment.SignedReceipt;
+import network.cocoon.sdk.payment.SpendStore;
+import network.cocoon.sdk.protocol.ModelInfo;
+import network.cocoon.worker.inference.EngineBusyException;
+import network.cocoon.worker.inference.FinishReason;
+import network.cocoon.worker.inference.Generation;
+import network.cocoon.worker.inference.GenerationRequest;
+import network.cocoon.worker.inference.InferenceEngine;
+import network.cocoon.worker.inference.TokenSink;
+import network.cocoon.worker.server.ServerSettings;
+import network.cocoon.worker.testing.FixedAnswerEngine;
+import network.cocoon.worker.testing.LocalWorker;
+import network.cocoon.worker.testing.PaidWorker;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SDK's routing against several real workers on loopback: load spreads over equal workers and away from a
+ * slow one; a dead worker, one with evidence the policy refuses and a busy one (which signs its refusal) are
+ * skipped and the request completes elsewhere; a worker that stalls after receiving a request is not resent
+ * from, so nothing is charged twice.
+ */
+class RoutingTest {
+    private final Ed25519KeyPair devRoot = Ed25519KeyPair.generate();
+
+    @TempDir
+    Path dir;
+
+    private LocalWorker worker(InferenceEngine engine) throws Exception {
+        return new LocalWorker(engine, ServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0)), devRoot);
+    }
+
+    private CocoonClient client(List<LocalWorker> workers, Duration timeout) {
+        CocoonClient.Builder b = CocoonClient.builder().policy(AttestationPolicy.builder()
+                .allowInsecureDevelopmentEvidence(devRoot.publicKey()).build()).httpClient(new OkHttpClient())
+                .requestTimeout(timeout);
+        workers.forEach(w -> b.endpoint(w.server.endpoint()));
+        return b.build();
+    }
+
+    private static ChatRequest ask() {
+        return ChatRequest.builder().user("1+1").maxTokens(4).build();
+    }
+
+    /** Sends {@code n} requests from {@code threads} threads and returns the answers. */
+    private static List<VerifiedCompletion> load(CocoonClient client, int threads, int n) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<VerifiedCompletion>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> client.chat(ask())));
+            }
+            List<VerifiedCompletion> answers = new ArrayList<>();
+            for (Future<VerifiedCompletion> f : futures) {
+                answers.add(f.get());
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void loadSpreadsOverEqualWorkersWithinTwentyPercent() throws Exception {
+        List<FixedAnswerEngine> engines = List.of(new SlowEngine(5), new SlowEngine(5), new SlowEngine(5));
+        List<LocalWorker> workers = new ArrayList<>();
+        try {
+            for (FixedAnswerEngine e : engines) {
+                workers.add(worker(e));
+            }
+            try (CocoonClient client = client(workers, Duration.ofSeconds(30))) {
+                load(client, 6, 600);
+            }
+            double mean = 200;
+            for (FixedAnswerEngine e : engines) {
+                assertTrue(Math.abs(e.calls.get() - mean) <= 0.2 * mean, "calls per worker: "
+                        + engines.stream().map(x -> x.calls.get()).toList());
+            }
+        } finally {
+            workers.forEach(LocalWorker::close);
+        }
+    }
+
+    @Test
+    void loadShiftsAwayFromASlowWorker() throws Exception {
+        SlowEngine fast = new SlowEngine(2);
+        SlowEngine slow = new SlowEngine(40);
+        try (LocalWorker a = worker(fast); LocalWorker b = worker(slow);
+             CocoonClient client = client(List.of(a, b), Duration.ofSeconds(30))) {
+            load(client, 4, 120);
+            assertTrue(slow.calls.get() * 3 < fast.calls.get(), "fast " + fast.calls + ", slow " + slow.calls);
+        }
+    }
+
+    @Test
+    void aWorkerThatRefusesConnectionsIsSkippedAndEveryRequestCompletesElsewhere() throws Exception {
+        FixedAnswerEngine alive = new FixedAnswerEngine("2");
+        try (LocalWorker a = worker(alive); LocalWorker dead = worker(new FixedAnswerEngine("2"));
+             CocoonClient client = client(List.of(a, dead), Duration.ofSeconds(30))) {
+            dead.server.close();
+            for (int i = 0; i < 20; i++) {
+                assertEquals(a.server.endpoint(), client.chat(ask()).verification().worker());
+            }
+            assertEquals(20, alive.calls.get());
+        }
+    }
+
+    @Test
+    void aWorkerKilledMidRunCostsAtMostATypedErrorPerOpenConnectionAndNoResend() throws Exception {
+        FixedAnswerEngine alive = new FixedAnswerEngine("2");
+        FixedAnswerEngine killed = new FixedAnswerEngine("2");
+        try (LocalWorker a = worker(alive); LocalWorker b = worker(killed);
+             CocoonClient client = client(List.of(a, b), Duration.ofSeconds(30))) {
+            int answered = 0;
+            int failed = 0;
+            for (int i = 0; i < 40; i++) {
+                if (i == 10) {
+                    b.server.close();
+                }
+                try {
+                    client.chat(ask());
+                    answered++;
+                } catch (TransportException e) {
+                    // Sent on a connection the worker held when it died: it may have been processed, so it is
+                    // reported, not resent.
+                    failed++;
+                }
+            }
+            assertEquals(40, answered + failed);
+            assertTrue(failed <= 2, "failed " + failed);
+            // Every answer was generated exactly once: nothing was resent.
+            assertEquals(answered, alive.calls.get() + killed.calls.get());
+        }
+    }
+
+    @Test
+    void aWorkerWhoseEvidenceThePolicyRefusesIsSkipped() throws Exception {
+        FixedAnswerEngine trusted = new FixedAnswerEngine("2");
+        FixedAnswerEngine stranger = new FixedAnswerEngine("2");
+        try (LocalWorker a = worker(trusted);
+             LocalWorker b = new LocalWorker(stranger);  // its own dev root, which the policy does not pin
+             CocoonClient client = client(List.of(a, b), Duration.ofSeconds(30))) {
+            for (int i = 0; i < 10; i++) {
+                assertEquals(a.server.endpoint(), client.chat(ask()).verification().worker());
+            }
+            assertEquals(0, stranger.calls.get());
+        }
+    }
+
+    @Test
+    void aBusyWorkersSignedRefusalSendsThePaidRequestElsewhereAndNothingIsChargedTwice() throws Exception {
+        Ed25519KeyPair operator = Ed25519KeyPair.generate();
+        Ed25519KeyPair clientKey = Ed25519KeyPair.generate();
+        BusyEngine busyEngine = new BusyEngine();
+        FixedAnswerEngine servingEngine = new FixedAnswerEngine("42");
+        try (PaidWorker busy = new PaidWorker(busyEngine, dir.resolve("busy.db"), operator, 1_000_000_000L, devRoot);
+             PaidWorker serving = new PaidWorker(servingEngine, dir.resolve("serving.db"), operator, 1_000_000_000L,
+                     devRoot);
+             CocoonClient client = CocoonClient.builder().endpoint(busy.server.endpoint())
+                     .endpoint(serving.server.endpoint()).policy(PaidWorker.policy(devRoot))
+                     .httpClient(new OkHttpClient()).payment(PaidWorker.channel(clientKey,
+                             PaymentChannel.randomChannelId(), 1_000_000_000L, 10_000_000L, SpendStore.inMemory())
+                             .build()).build()) {
+            List<SignedReceipt> held = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                VerifiedCompletion answer = client.chat(ask());
+                assertEquals(serving.server.endpoint(), answer.verification().worker());
+                held.add(answer.payment().orElseThrow().receipt());
+            }
+            assertTrue(busyEngine.refused.get() >= 1, "the busy worker was tried");
+            var channel = held.get(0).receipt().channel();
+            assertEquals(List.of(), busy.ledger.receipts(channel), "the busy worker charged nothing");
+            assertEquals(held, serving.ledger.receipts(channel));
+        }
+    }
+
+    @Test
+    void aWorkerThatStallsAfterReceivingARequestIsNotResentFrom() throws Exception {
+        FixedAnswerEngine healthy = new FixedAnswerEngine("2");
+        SlowEngine stalled = new SlowEngine(60_000);
+        try (LocalWorker a = worker(stalled); LocalWorker b = worker(healthy);
+             CocoonClient client = CocoonClient.builder().endpoint(a.server.endpoint())
+                     .policy(AttestationPolicy.builder().allowInsecureDevelopmentEvidence(devRoot.publicKey())
+                             .build()).httpClient(new OkHttpClient()).requestTimeout(Duration.ofMillis(800))
+                     .build()) {
+            TransportException e = assertThrows(TransportException.class, () -> client.chat(ask()));
+            assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+            assertEquals(0, healthy.calls.get(), "a request the worker may have processed is never resent");
+        }
+    }
+
+    @Test
+    void workersComeFromASignedDirectory() throws Exception {
+        Ed25519KeyPair directoryKey = Ed25519KeyPair.generate();
+        FixedAnswerEngine one = new FixedAnswerEngine("2");
+        FixedAnswerEngine two = new FixedAnswerEngine("2");
+        try (LocalWorker a = worker(one); LocalWorker b = worker(two);
+             okhttp3.mockwebserver.MockWebServer host = new okhttp3.mockwebserver.MockWebServer()) {
+            long now = System.currentTimeMillis() / 1000;
+            List<URI> listed = List.of(a.server.endpoint(), b.server.endpoint());
+            var doc = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+            doc.put("version", network.cocoon.sdk.routing.SignedWorkerDirectory.VERSION);
+            doc.put("issued_at", now - 10);
+            doc.put("expires_at", now + 3600);
+            listed.forEach(u -> doc.withArray("workers").add(u.toString()));
+            doc.put("signature", java.util.HexFormat.of().formatHex(directoryKey.sign(
+                    network.cocoon.sdk.routing.SignedWorkerDirectory.signedBytes(now - 10, now + 3600, listed))));
+            host.enqueue(new okhttp3.mockwebserver.MockResponse().setBody(doc.toString()));
+            host.start();
+            var directory = network.cocoon.sdk.routing.SignedWorkerDirectory.builder()
+                    .url(URI.create(host.url("/workers.json").toString())).pinnedKey(directoryKey.publicKey())
+                    .httpClient(new OkHttpClient()).build();
+            try (CocoonClient client = CocoonClient.builder().directory(directory).policy(AttestationPolicy
+                    .builder().allowInsecureDevelopmentEvidence(devRoot.publicKey()).build())
+                    .httpClient(new OkHttpClient()).build()) {
+                load(client, 2, 40);
+            }
+            assertEquals(40, one.calls.get() + two.calls.get());
+            assertTrue(one.calls.get() > 0 && two.calls.get() > 0, one.calls + " / " + two.calls);
+        }
+    }
+
+    /** Answers "2" after {@code millisPerToken} per token; cancellable. */
+    static final class SlowEngine extends FixedAnswerEngine {
+        private final long millisPerToken;
+
+        SlowEngine(long millisPerToken) {
+            super("2");
+            this.millisPerToken = millisPerToken;
+        }
+
+        @Override
+        public Generation generate(GenerationRequest request, TokenSink sink) {
+            long end = System.nanoTime() + Duration.ofMillis(millisPerToken).toNanos();
+            while (System.nanoTime() < end && !request.cancelled().getAsBoolean()) {
+                try {
+                    Thread.sleep(Math.min(20, millisPerToken));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return super.generate(request, sink);
+        }
+    }
+
+    /** A worker whose queue is always full. */
+    static final class BusyEngine implements InferenceEngine {
+        final AtomicInteger refused = new AtomicInteger();
+
+        @Override
+        public ModelInfo model() {
+            return FixedAnswerEngine.MODEL;
+        }
+
+        @Override
+        public Generation generate(GenerationRequest request, TokenSink sink) {
+            refused.incrementAndGet();
+            throw new EngineBusyException("queue full");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static URI endpoint(LocalWorker w) {
+        return w.server.endpoint();
+    }
+}
