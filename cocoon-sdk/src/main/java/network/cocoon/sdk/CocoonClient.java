@@ -118,15 +118,15 @@ public final class CocoonClient implements AutoCloseable {
                 })
                 .build();
         WorkerDirectory directory = b.directory != null ? b.directory : WorkerDirectory.fixed(b.endpoints);
-        this.router = new Router(directory, e -> new WorkerConnection(e, http, policy, random), random,
-                System::nanoTime);
-        this.deadline = b.deadline != null ? b.deadline : b.requestTimeout;
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "cocoon-client-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        this.router = new Router(directory, e -> new WorkerConnection(e, http, policy, random, executor),
+                java.util.concurrent.ThreadLocalRandom::current, System::nanoTime);
+        this.deadline = b.deadline != null ? b.deadline : b.requestTimeout;
     }
 
     /** A builder; an endpoint and a policy are required. */

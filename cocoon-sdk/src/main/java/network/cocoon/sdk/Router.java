@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import network.cocoon.sdk.attestation.VerifiedWorker;
 import network.cocoon.sdk.protocol.Price;
 import network.cocoon.sdk.routing.DirectoryException;
@@ -26,12 +27,17 @@ final class Router {
 
     private final WorkerDirectory directory;
     private final Function<URI, WorkerConnection> connect;
-    private final Random random;
+    private final Supplier<RandomGenerator> random;
     private final LongSupplier nanoTime;
     private final Map<URI, WorkerConnection> connections = new ConcurrentHashMap<>();
     private volatile List<WorkerConnection> last = List.of();
 
-    Router(WorkerDirectory directory, Function<URI, WorkerConnection> connect, Random random, LongSupplier nanoTime) {
+    /**
+     * @param random the source of the two choices, per calling thread (not cryptographic: a choice reveals
+     *     nothing and must cost little)
+     */
+    Router(WorkerDirectory directory, Function<URI, WorkerConnection> connect, Supplier<RandomGenerator> random,
+           LongSupplier nanoTime) {
         this.directory = directory;
         this.connect = connect;
         this.random = random;
@@ -83,8 +89,9 @@ final class Router {
         if (usable.size() == 1) {
             return usable.get(0);
         }
-        int i = random.nextInt(usable.size());
-        int j = random.nextInt(usable.size() - 1);
+        RandomGenerator rng = random.get();
+        int i = rng.nextInt(usable.size());
+        int j = rng.nextInt(usable.size() - 1);
         if (j >= i) {
             j++;
         }
@@ -110,6 +117,6 @@ final class Router {
 
     /** Ejects a worker after a failure that says something about it. */
     void failed(WorkerConnection c) {
-        c.health().failed(nanoTime.getAsLong(), 0.5 + random.nextDouble());
+        c.health().failed(nanoTime.getAsLong(), 0.5 + random.get().nextDouble());
     }
 }

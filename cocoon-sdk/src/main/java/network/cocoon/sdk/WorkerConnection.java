@@ -35,7 +35,17 @@ final class WorkerConnection {
     private volatile VerifiedWorker cached;
     private final WorkerHealth health = new WorkerHealth();
 
+    /** Refreshes run in the background on this; {@code null} means only on demand. */
+    private final java.util.concurrent.Executor refresher;
+    private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
+
     WorkerConnection(URI endpoint, OkHttpClient http, AttestationPolicy policy, SecureRandom random) {
+        this(endpoint, http, policy, random, null);
+    }
+
+    WorkerConnection(URI endpoint, OkHttpClient http, AttestationPolicy policy, SecureRandom random,
+                     java.util.concurrent.Executor refresher) {
+        this.refresher = refresher;
         this.endpoint = endpoint;
         this.base = HttpUrl.get(endpoint.toString());
         this.http = http;
@@ -62,10 +72,15 @@ final class WorkerConnection {
         return base.newBuilder().encodedPath(path).build();
     }
 
-    /** The verified worker, from the cache while it is still trusted. */
+    /**
+     * The verified worker, from the cache while it is still trusted. In the last fifth of the cached document's
+     * trust (at most its last minute), one background refresh starts, so that requests do not wait for it.
+     */
     VerifiedWorker verifiedWorker() {
         VerifiedWorker current = cached;
-        if (current != null && policy.clock().instant().isBefore(current.trustedUntil())) {
+        java.time.Instant now = policy.clock().instant();
+        if (current != null && now.isBefore(current.trustedUntil())) {
+            refreshAheadOf(current, now);
             return current;
         }
         synchronized (this) {
@@ -75,6 +90,39 @@ final class WorkerConnection {
             }
             cached = fetchAndVerify();
             return cached;
+        }
+    }
+
+    private void refreshAheadOf(VerifiedWorker current, java.time.Instant now) {
+        if (refresher == null) {
+            return;
+        }
+        java.time.Duration trust = java.time.Duration.between(current.document().issuedAt() > 0
+                ? java.time.Instant.ofEpochSecond(current.document().issuedAt()) : now, current.trustedUntil());
+        java.time.Duration margin = trust.dividedBy(5);
+        if (margin.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
+            margin = java.time.Duration.ofMinutes(1);
+        }
+        if (now.isBefore(current.trustedUntil().minus(margin)) || !refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            refresher.execute(() -> {
+                try {
+                    VerifiedWorker fresh = fetchAndVerify();
+                    synchronized (this) {
+                        if (cached == current) {
+                            cached = fresh;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // The cached document serves until it expires; then a request fetches and reports the failure.
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            refreshing.set(false);
         }
     }
 

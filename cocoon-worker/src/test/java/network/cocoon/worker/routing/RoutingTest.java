@@ -244,6 +244,46 @@ class RoutingTest {
         }
     }
 
+    @Test
+    void attestationIsRefreshedAheadOfItsEndWithoutARequestWaitingForIt() throws Exception {
+        AtomicInteger fetches = new AtomicInteger();
+        OkHttpClient http = new OkHttpClient.Builder().addInterceptor(chain -> {
+            if (chain.request().url().encodedPath().equals("/v1/attestation")) {
+                fetches.incrementAndGet();
+            }
+            return chain.proceed(chain.request());
+        }).build();
+        try (LocalWorker a = worker(new FixedAnswerEngine("2"));
+             CocoonClient client = CocoonClient.builder().endpoint(a.server.endpoint()).httpClient(http)
+                     .policy(AttestationPolicy.builder().allowInsecureDevelopmentEvidence(devRoot.publicKey())
+                             .maxDocumentAge(Duration.ofSeconds(5)).build()).build()) {
+            client.chat(ask());
+            assertEquals(1, fetches.get());
+            java.time.Instant trustedUntil = client.verifyWorker().trustedUntil();
+            // In the last fifth of the document's trust: the request is served from the cache and starts a
+            // refresh in the background.
+            sleepUntil(trustedUntil.minusMillis(400));
+            client.chat(ask());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (fetches.get() < 2) {
+                assertTrue(System.nanoTime() < deadline, "no background refresh");
+                Thread.sleep(10);
+            }
+            // Past the first document's end, requests use the refreshed one: no fetch on the request path.
+            sleepUntil(trustedUntil.plusMillis(300));
+            client.chat(ask());
+            assertEquals(2, fetches.get());
+            assertTrue(client.verifyWorker().trustedUntil().isAfter(trustedUntil));
+        }
+    }
+
+    private static void sleepUntil(java.time.Instant when) throws InterruptedException {
+        long millis = java.time.Duration.between(java.time.Instant.now(), when).toMillis();
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+    }
+
     /** Answers "2" after {@code millisPerToken} per token; cancellable. */
     static final class SlowEngine extends FixedAnswerEngine {
         private final long millisPerToken;
