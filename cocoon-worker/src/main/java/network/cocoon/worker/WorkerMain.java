@@ -42,6 +42,9 @@ import network.cocoon.worker.tee.TeePlatform;
  * command.
  */
 public final class WorkerMain {
+    /** How long a stopping worker waits for the requests in flight. */
+    static final Duration DRAIN_GRACE = Duration.ofSeconds(30);
+
     private WorkerMain() {
     }
 
@@ -114,13 +117,19 @@ public final class WorkerMain {
         PaymentDesk desk = payments;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            // SIGTERM: stop taking requests (new ones get a signed busy refusal and go elsewhere), let those in
+            // flight finish and be charged, close the ledger (its last transaction is already durable), exit 0.
+            boolean finished = server.drain(DRAIN_GRACE);
             engine.close();
             if (desk != null) {
                 desk.ledger().close();
             }
+            out.println("cocoon worker stopped" + (finished ? "" : " (requests still running after "
+                    + DRAIN_GRACE.toSeconds() + " s were cut)"));
+            out.flush();
             stopped.countDown();
-        }));
+            Runtime.getRuntime().halt(finished ? 0 : 1);
+        }, "cocoon-drain"));
         stopped.await();
     }
 

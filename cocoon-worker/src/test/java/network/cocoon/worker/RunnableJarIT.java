@@ -102,6 +102,10 @@ class RunnableJarIT {
             assertEquals(List.of("cocoon-ledger.db", "cocoon-worker.jar", "dev-root.seed"),
                     Files.list(dir).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("cocoon-ledger.db-"))
                             .sorted().toList());
+            // SIGTERM drains and exits 0.
+            worker.destroy();
+            assertTrue(worker.waitFor(60, TimeUnit.SECONDS), "the worker did not stop");
+            assertEquals(0, worker.exitValue());
         } finally {
             worker.destroy();
             worker.waitFor(30, TimeUnit.SECONDS);

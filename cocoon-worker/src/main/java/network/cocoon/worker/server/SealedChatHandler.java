@@ -47,9 +47,12 @@ final class SealedChatHandler {
     private final ReplayGuard replayGuard;
     private final PaymentDesk payments;
     private final WorkerMetrics metrics;
+    private final java.util.function.BooleanSupplier draining;
 
     SealedChatHandler(ServerSettings settings, WorkerIdentity identity, AttestationService attestation,
-                      InferenceEngine engine, PaymentDesk payments, WorkerMetrics metrics) {
+                      InferenceEngine engine, PaymentDesk payments, WorkerMetrics metrics,
+                      java.util.function.BooleanSupplier draining) {
+        this.draining = draining;
         this.payments = payments;
         this.metrics = metrics;
         this.settings = settings;
@@ -71,6 +74,12 @@ final class SealedChatHandler {
             exchange.setHeader("Connection", "close");
             exchange.sendError(ErrorCode.MESSAGE_TOO_LARGE,
                     "sealed request larger than " + settings.maxMessageBytes() + " bytes");
+            return;
+        }
+        if (draining.getAsBoolean()) {
+            // Signed, so that the client can send it to another worker: this one will not process it.
+            exchange.setHeader("Connection", "close");
+            refuseBusy(exchange, message, "the worker is shutting down");
             return;
         }
         OpenedRequest opened;

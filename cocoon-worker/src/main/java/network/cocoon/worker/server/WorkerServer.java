@@ -41,9 +41,17 @@ public final class WorkerServer implements AutoCloseable {
     private final ServerConnector connector;
     private final RequestDeadlines deadlines;
     private final WorkerMetrics metrics;
+    private final Lifecycle lifecycle;
+
+    /** Whether the worker takes new requests, and how many sealed requests are in flight. */
+    static final class Lifecycle {
+        final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    }
 
     private WorkerServer(Server server, ServerConnector connector, RequestDeadlines deadlines,
-                         WorkerMetrics metrics) {
+                         WorkerMetrics metrics, Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
         this.metrics = metrics;
         this.server = server;
         this.connector = connector;
@@ -91,7 +99,10 @@ public final class WorkerServer implements AutoCloseable {
         server.setStopTimeout(1_000);
 
         WorkerMetrics metrics = new WorkerMetrics(engine::queued);
-        var sealed = new SealedChatHandler(settings, identity, attestation, engine, payments, metrics);
+        Lifecycle lifecycle = new Lifecycle();
+        var sealed = new SealedChatHandler(settings, identity, attestation, engine, payments, metrics,
+                lifecycle.draining::get);
+        Readiness readiness = new Readiness(attestation, lifecycle.draining::get);
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -99,7 +110,7 @@ public final class WorkerServer implements AutoCloseable {
                 deadlines.readingBody(connection);
                 var exchange = new Exchange(request, response, callback,
                         () -> deadlines.processing(connection), () -> deadlines.awaitingHead(connection));
-                guarded(exchange, () -> route(exchange, attestation, sealed, metrics));
+                guarded(exchange, () -> route(exchange, attestation, sealed, metrics, readiness, lifecycle));
                 return true;
             }
         });
@@ -116,7 +127,7 @@ public final class WorkerServer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "worker listening on {0}:{1,number,#}, model {2}",
                 connector.getHost(), connector.getLocalPort(), attestation.model().id());
-        return new WorkerServer(server, connector, deadlines, metrics);
+        return new WorkerServer(server, connector, deadlines, metrics, lifecycle);
     }
 
     /** The worker's metrics (also served at {@code GET /metrics}). */
@@ -140,6 +151,34 @@ public final class WorkerServer implements AutoCloseable {
         return deadlines.openConnections();
     }
 
+    /**
+     * Graceful shutdown: from now on {@code /readyz} answers 503 and new sealed requests get a signed busy
+     * refusal (so clients send them elsewhere); waits up to {@code grace} for the requests in flight to finish,
+     * then stops.
+     *
+     * @return whether every request in flight finished within the grace period
+     */
+    public boolean drain(java.time.Duration grace) {
+        lifecycle.draining.set(true);
+        long end = System.nanoTime() + grace.toNanos();
+        boolean finished;
+        while (!(finished = lifecycle.inFlight.get() == 0) && System.nanoTime() - end < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+        return finished;
+    }
+
+    /** Sealed requests being answered now. */
+    public int inFlight() {
+        return lifecycle.inFlight.get();
+    }
+
     /** Stops accepting and waits up to a second for exchanges in flight. */
     @Override
     public void close() {
@@ -153,6 +192,28 @@ public final class WorkerServer implements AutoCloseable {
         } finally {
             deadlines.close();
         }
+    }
+
+    private static void route(Exchange exchange, AttestationService attestation, SealedChatHandler sealed,
+                              WorkerMetrics metrics, Readiness readiness, Lifecycle lifecycle) throws IOException {
+        if (exchange.path().equals("/readyz")) {
+            if (requireMethod(exchange, "GET")) {
+                exchange.processing();
+                String problem = readiness.problem();
+                exchange.sendJson(problem == null ? 200 : 503, Map.of("status", problem == null ? "ready" : problem));
+            }
+            return;
+        }
+        if (exchange.path().equals("/v1/sealed")) {
+            lifecycle.inFlight.incrementAndGet();
+            try {
+                route(exchange, attestation, sealed, metrics);
+            } finally {
+                lifecycle.inFlight.decrementAndGet();
+            }
+            return;
+        }
+        route(exchange, attestation, sealed, metrics);
     }
 
     private static void route(Exchange exchange, AttestationService attestation, SealedChatHandler sealed,
