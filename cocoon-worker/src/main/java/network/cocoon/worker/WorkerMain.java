@@ -30,6 +30,7 @@ import network.cocoon.worker.identity.WorkerIdentity;
 import network.cocoon.worker.inference.DjlEngine;
 import network.cocoon.worker.inference.EngineSettings;
 import network.cocoon.worker.inference.checkpoint.Checkpoint;
+import network.cocoon.worker.server.AdmissionLimits;
 import network.cocoon.worker.server.ServerSettings;
 import network.cocoon.worker.server.WorkerServer;
 import network.cocoon.worker.tee.ConfigfsTsmTee;
@@ -101,7 +102,11 @@ public final class WorkerMain {
                     Clock.systemUTC());
             InetSocketAddress address = new InetSocketAddress(options.getOrDefault("host", "127.0.0.1"),
                     Integer.parseInt(options.getOrDefault("port", "8080")));
-            server = WorkerServer.start(ServerSettings.defaults(address), identity, attestation, engine, payments);
+            AdmissionLimits limits = new AdmissionLimits(Double.parseDouble(options.getOrDefault("client-rate", "20")),
+                    Integer.parseInt(options.getOrDefault("client-burst", "100")),
+                    Integer.parseInt(options.getOrDefault("client-in-flight", "8")));
+            server = WorkerServer.start(ServerSettings.defaults(address).withAdmission(limits), identity, attestation,
+                    engine, payments);
             StringBuilder publish = new StringBuilder();
             measurements.forEach((key, value) -> publish.append(' ').append(key).append('=').append(value));
             out.println("cocoon worker serving " + engine.model().id() + " (digest " + engine.model().digest()

@@ -62,6 +62,11 @@ public final class OpenedRequest {
         }
     }
 
+    /** The client's HPKE encapsulated key ({@code enc}), fresh per request; unpaid requests are limited by it. */
+    public byte[] encapsulatedKey() {
+        return enc.clone();
+    }
+
     /** The decrypted request body. */
     public byte[] body() {
         return body.clone();

@@ -133,6 +133,18 @@ public final class WorkerCommand implements Callable<Integer> {
             defaultValue = "4096", description = "the most tokens of a sequence")
     int maxContext;
 
+    @Option(names = "--client-rate", paramLabel = "N", defaultValue = "20", description = "requests a second one"
+            + " client (a channel key, or unpaid, a request's HPKE key) may send; over it: 429 with Retry-After")
+    double clientRate;
+
+    @Option(names = "--client-burst", paramLabel = "N", defaultValue = "100", description = "requests a quiet client"
+            + " may send at once")
+    int clientBurst;
+
+    @Option(names = "--client-in-flight", paramLabel = "N", defaultValue = "8", description = "requests of one"
+            + " client answered at once")
+    int clientInFlight;
+
     /** Where the model runs. */
     enum Device { cpu, gpu, auto }
 

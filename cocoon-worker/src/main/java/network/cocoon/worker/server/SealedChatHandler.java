@@ -48,6 +48,7 @@ final class SealedChatHandler {
     private final PaymentDesk payments;
     private final WorkerMetrics metrics;
     private final java.util.function.BooleanSupplier draining;
+    private final ClientAdmission admission;
 
     SealedChatHandler(ServerSettings settings, WorkerIdentity identity, AttestationService attestation,
                       InferenceEngine engine, PaymentDesk payments, WorkerMetrics metrics,
@@ -60,6 +61,7 @@ final class SealedChatHandler {
         this.attestation = attestation;
         this.engine = engine;
         this.replayGuard = new ReplayGuard(settings.clock(), settings.replayWindow(), settings.replayCapacity());
+        this.admission = new ClientAdmission(settings.admission(), System::nanoTime);
     }
 
     void handle(Exchange exchange) throws IOException {
@@ -111,6 +113,26 @@ final class SealedChatHandler {
             refuse(exchange, ErrorCode.PRICE_NOT_ACCEPTED);
             return;
         }
+        byte[] client = request.cocoon().payment() != null ? request.cocoon().payment().clientKey()
+                : opened.encapsulatedKey();
+        ClientAdmission.Decision decision = admission.admit(client);
+        if (decision instanceof ClientAdmission.Refused refused) {
+            exchange.markOutcome(ErrorCode.RATE_LIMITED.wireName());
+            exchange.setHeader("Retry-After", Long.toString(refused.retryAfterSeconds()));
+            exchange.sendJson(ErrorCode.RATE_LIMITED.httpStatus(), new WorkerError(new WorkerError.Detail(
+                    ErrorCode.RATE_LIMITED.wireName(), refused.reason(), null,
+                    Refusal.sign(identity.signingKey(), message, ErrorCode.RATE_LIMITED))));
+            return;
+        }
+        try {
+            admitted(exchange, message, opened, request);
+        } finally {
+            ((ClientAdmission.Admitted) decision).release().run();
+        }
+    }
+
+    private void admitted(Exchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request)
+            throws IOException {
         switch (replayGuard.admit(request.cocoon().requestId(), request.cocoon().timestamp())) {
             case STALE -> {
                 exchange.sendError(ErrorCode.STALE_TIMESTAMP, "timestamp outside the worker's "

@@ -20,10 +20,12 @@ import java.util.Objects;
  * @param requestBodyTimeout how long reading one request's body may take in all
  * @param idleTimeout how long a single read or write may make no progress
  * @param maxHeaderBytes largest request line and header section; larger ones get 431
+ * @param admission what one client may ask at once and per second
  */
 public record ServerSettings(InetSocketAddress address, int maxMessageBytes, Duration replayWindow,
                              int replayCapacity, Clock clock, int maxConnections, Duration requestHeadTimeout,
-                             Duration requestBodyTimeout, Duration idleTimeout, int maxHeaderBytes) {
+                             Duration requestBodyTimeout, Duration idleTimeout, int maxHeaderBytes,
+                             AdmissionLimits admission) {
     /** Validates the limits. */
     public ServerSettings {
         Objects.requireNonNull(address, "address");
@@ -32,6 +34,7 @@ public record ServerSettings(InetSocketAddress address, int maxMessageBytes, Dur
         Objects.requireNonNull(requestHeadTimeout, "requestHeadTimeout");
         Objects.requireNonNull(requestBodyTimeout, "requestBodyTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(admission, "admission");
         if (maxMessageBytes < 64) {
             throw new IllegalArgumentException("maxMessageBytes must be at least 64");
         }
@@ -53,22 +56,30 @@ public record ServerSettings(InetSocketAddress address, int maxMessageBytes, Dur
 
     /**
      * Defaults: 1 MiB messages, a 2-minute replay window, one million remembered ids, 4,096 connections,
-     * 10 s for a request head, 30 s for a body, 30 s without progress, 8 KiB of headers.
+     * 10 s for a request head, 30 s for a body, 30 s without progress, 8 KiB of headers, and
+     * {@link AdmissionLimits#defaults()} per client.
      */
     public static ServerSettings defaults(InetSocketAddress address) {
         return new ServerSettings(address, 1024 * 1024, Duration.ofMinutes(2), 1_000_000, Clock.systemUTC(),
-                4096, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30), 8 * 1024);
+                4096, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30), 8 * 1024,
+                AdmissionLimits.defaults());
     }
 
     /** These settings with another connection cap. */
     public ServerSettings withMaxConnections(int max) {
         return new ServerSettings(address, maxMessageBytes, replayWindow, replayCapacity, clock, max,
-                requestHeadTimeout, requestBodyTimeout, idleTimeout, maxHeaderBytes);
+                requestHeadTimeout, requestBodyTimeout, idleTimeout, maxHeaderBytes, admission);
     }
 
     /** These settings with other request deadlines. */
     public ServerSettings withRequestTimeouts(Duration head, Duration body) {
         return new ServerSettings(address, maxMessageBytes, replayWindow, replayCapacity, clock, maxConnections,
-                head, body, idleTimeout, maxHeaderBytes);
+                head, body, idleTimeout, maxHeaderBytes, admission);
+    }
+
+    /** These settings with other per-client limits. */
+    public ServerSettings withAdmission(AdmissionLimits limits) {
+        return new ServerSettings(address, maxMessageBytes, replayWindow, replayCapacity, clock, maxConnections,
+                requestHeadTimeout, requestBodyTimeout, idleTimeout, maxHeaderBytes, limits);
     }
 }

@@ -52,6 +52,12 @@ public final class PaidWorker implements AutoCloseable {
 
     public PaidWorker(InferenceEngine engine, Path ledgerFile, Ed25519KeyPair operatorKey, long deposit,
                       Ed25519KeyPair devRoot) throws IOException {
+        this(engine, ledgerFile, operatorKey, deposit, devRoot,
+                ServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0)));
+    }
+
+    public PaidWorker(InferenceEngine engine, Path ledgerFile, Ed25519KeyPair operatorKey, long deposit,
+                      Ed25519KeyPair devRoot, ServerSettings serverSettings) throws IOException {
         this.engine = engine;
         this.devRoot = devRoot;
         this.settings = new PaymentSettings(PaymentTerms.MODE_DEV, operatorKey, PAYOUT,
@@ -61,8 +67,7 @@ public final class PaidWorker implements AutoCloseable {
                 Clock.systemUTC());
         var attestation = new AttestationService(identity, new DevTee(devRoot), GpuAttester.NONE, engine.model(),
                 PRICE, PAYOUT.toString(), desk.terms(), Duration.ofHours(1), Clock.systemUTC());
-        this.server = WorkerServer.start(ServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0)), identity,
-                attestation, engine, desk);
+        this.server = WorkerServer.start(serverSettings, identity, attestation, engine, desk);
     }
 
     public AttestationPolicy policy() {
