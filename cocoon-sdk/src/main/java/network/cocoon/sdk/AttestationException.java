@@ -47,7 +47,9 @@ public final class AttestationException extends CocoonException {
         /** The model is not one the policy allows. */
         MODEL_NOT_ALLOWED,
         /** The price exceeds the policy's cap. */
-        PRICE_ABOVE_CAP
+        PRICE_ABOVE_CAP,
+        /** The document asks for more proof of work per request than the policy is willing to do. */
+        PROOF_OF_WORK_TOO_HARD
     }
 
     /** Why the attestation was refused. */

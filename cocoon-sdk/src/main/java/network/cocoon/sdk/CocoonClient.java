@@ -27,6 +27,7 @@ import network.cocoon.sdk.crypto.SealingException;
 import network.cocoon.sdk.crypto.StreamOpener;
 import network.cocoon.sdk.protocol.ErrorCode;
 import network.cocoon.sdk.protocol.InferenceRequest;
+import network.cocoon.sdk.protocol.ProofOfWork;
 import network.cocoon.sdk.protocol.ProtocolJson;
 import network.cocoon.sdk.protocol.RequestEnvelope;
 import network.cocoon.sdk.protocol.SealedResponseBody;
@@ -462,11 +463,15 @@ public final class CocoonClient implements AutoCloseable {
         Response execute() throws IOException {
             String accept = stream ? STREAM_MEDIA_TYPE : RESPONSE_MEDIA_TYPE;
             SendMark mark = new SendMark();
-            Request httpRequest = new Request.Builder().url(connection.url("/v1/sealed"))
+            Request.Builder builder = new Request.Builder().url(connection.url("/v1/sealed"))
                     .header("Accept", accept)
                     .tag(SendMark.class, mark)
-                    .post(RequestBody.create(message, MediaType.get(REQUEST_MEDIA_TYPE)))
-                    .build();
+                    .post(RequestBody.create(message, MediaType.get(REQUEST_MEDIA_TYPE)));
+            int powBits = worker.document().powBits();
+            if (powBits > 0) {
+                builder.header(ProofOfWork.HEADER, ProofOfWork.solve(message, powBits));
+            }
+            Request httpRequest = builder.build();
             Response response;
             try {
                 response = http.newCall(httpRequest).execute();

@@ -99,7 +99,7 @@ public final class WorkerMain {
             String payout = payments == null ? options.getOrDefault("payout", "") : payments.payout().toString();
             AttestationService attestation = new AttestationService(identity, tee, GpuAttester.NONE,
                     engine.model(), price, payout, payments == null ? null : payments.terms(), Duration.ofHours(1),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), Integer.parseInt(options.getOrDefault("pow-bits", "0")));
             InetSocketAddress address = new InetSocketAddress(options.getOrDefault("host", "127.0.0.1"),
                     Integer.parseInt(options.getOrDefault("port", "8080")));
             AdmissionLimits limits = new AdmissionLimits(Double.parseDouble(options.getOrDefault("client-rate", "20")),

@@ -27,6 +27,7 @@ public final class AttestationPolicy {
     private final boolean insecureDevelopment;
     private final Set<String> allowedModelDigests;
     private final Price maxPrice;
+    private final int maxProofOfWorkBits;
     private final Duration maxDocumentAge;
     private final Duration clockSkew;
     private final Clock clock;
@@ -38,6 +39,7 @@ public final class AttestationPolicy {
         this.insecureDevelopment = b.devRoots != null;
         this.allowedModelDigests = Set.copyOf(b.allowedModelDigests);
         this.maxPrice = b.maxPrice;
+        this.maxProofOfWorkBits = b.maxProofOfWorkBits;
         this.maxDocumentAge = b.maxDocumentAge;
         this.clockSkew = b.clockSkew;
         this.clock = b.clock;
@@ -63,6 +65,11 @@ public final class AttestationPolicy {
     /** Model digests (hex) allowed; empty means any model. */
     public Set<String> allowedModelDigests() {
         return allowedModelDigests;
+    }
+
+    /** The most proof of work per request this client does for a worker that asks ({@code pow_bits}). */
+    public int maxProofOfWorkBits() {
+        return maxProofOfWorkBits;
     }
 
     /** The highest acceptable price, if capped. */
@@ -101,6 +108,7 @@ public final class AttestationPolicy {
         private List<byte[]> devRoots;
         private final List<String> allowedModelDigests = new ArrayList<>();
         private Price maxPrice;
+        private int maxProofOfWorkBits = 24;
         private Duration maxDocumentAge = Duration.ofHours(24);
         private Duration clockSkew = Duration.ofMinutes(2);
         private Clock clock = Clock.systemUTC();
@@ -157,6 +165,19 @@ public final class AttestationPolicy {
         /** Refuses workers whose price exceeds this cap in either part. */
         public Builder maxPrice(Price cap) {
             this.maxPrice = Objects.requireNonNull(cap);
+            return this;
+        }
+
+        /**
+         * The most proof of work per request this client will do (default 24 bits, about 16 million hashes on
+         * average); a worker asking more is refused as {@code PROOF_OF_WORK_TOO_HARD}.
+         */
+        public Builder maxProofOfWorkBits(int bits) {
+            if (bits < 0 || bits > network.cocoon.sdk.protocol.ProofOfWork.MAX_BITS) {
+                throw new IllegalArgumentException("proof-of-work bits must be 0 to "
+                        + network.cocoon.sdk.protocol.ProofOfWork.MAX_BITS);
+            }
+            this.maxProofOfWorkBits = bits;
             return this;
         }
 

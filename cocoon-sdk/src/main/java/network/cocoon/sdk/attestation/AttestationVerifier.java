@@ -80,6 +80,10 @@ public final class AttestationVerifier {
             throw new AttestationException(Reason.MODEL_NOT_ALLOWED, "model " + document.model().id()
                     + " (" + document.model().digest() + ") is not allowed");
         }
+        if (document.powBits() > policy.maxProofOfWorkBits()) {
+            throw new AttestationException(Reason.PROOF_OF_WORK_TOO_HARD, "the worker asks " + document.powBits()
+                    + " bits of proof of work per request, above the policy's " + policy.maxProofOfWorkBits());
+        }
         if (policy.maxPrice().isPresent() && !document.price().isAtMost(policy.maxPrice().get())) {
             throw new AttestationException(Reason.PRICE_ABOVE_CAP, "price " + document.price() + " above cap "
                     + policy.maxPrice().get());

@@ -2,9 +2,13 @@ package network.cocoon.sdk.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.util.List;
 import java.util.Objects;
 import network.cocoon.sdk.attestation.nvidia.GpuEvidence;
+import network.cocoon.sdk.chat.InvalidFieldException;
 import network.cocoon.sdk.crypto.Digests;
 
 /**
@@ -32,13 +36,17 @@ import network.cocoon.sdk.crypto.Digests;
  *     dev evidence against the key its user pinned); omitted from JSON when empty
  * @param payment how the worker is paid, or {@code null} for a worker that takes no payment; inside the
  *     canonical encoding (appended after {@code nonce} when present), so the evidence binds it
+ * @param powBits the proof of work each request must carry ({@link ProofOfWork}), 0 for none; inside the
+ *     canonical encoding (appended last when not 0); omitted from JSON when 0
  */
 public record AttestationDocument(String version, String platform, byte[] evidence, byte[] hpkeKeyConfig,
                                   byte[] signingKey, ModelInfo model, Price price, String payout, long issuedAt,
                                   long expiresAt, byte[] nonce,
                                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GpuEvidence> gpuEvidence,
                                   @JsonInclude(JsonInclude.Include.NON_EMPTY) byte[] devRoot,
-                                  @JsonInclude(JsonInclude.Include.NON_NULL) PaymentTerms payment) {
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) PaymentTerms payment,
+                                  @JsonProperty("pow_bits") @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+                                  @JsonSetter(nulls = Nulls.AS_EMPTY) int powBits) {
     /** Validates presence of every field; semantic checks belong to the verifier. */
     public AttestationDocument {
         Objects.requireNonNull(version, "version");
@@ -54,6 +62,18 @@ public record AttestationDocument(String version, String platform, byte[] eviden
         nonce = nonce == null ? new byte[0] : nonce.clone();
         gpuEvidence = gpuEvidence == null ? List.of() : List.copyOf(gpuEvidence);
         devRoot = devRoot == null ? new byte[0] : devRoot.clone();
+        if (powBits < 0 || powBits > ProofOfWork.MAX_BITS) {
+            throw new InvalidFieldException("pow_bits", "must be 0 to " + ProofOfWork.MAX_BITS);
+        }
+    }
+
+    /** A document without proof of work. */
+    public AttestationDocument(String version, String platform, byte[] evidence, byte[] hpkeKeyConfig,
+                               byte[] signingKey, ModelInfo model, Price price, String payout, long issuedAt,
+                               long expiresAt, byte[] nonce, List<GpuEvidence> gpuEvidence, byte[] devRoot,
+                               PaymentTerms payment) {
+        this(version, platform, evidence, hpkeKeyConfig, signingKey, model, price, payout, issuedAt, expiresAt,
+                nonce, gpuEvidence, devRoot, payment, 0);
     }
 
     /** A document without GPU evidence or dev root. */
@@ -105,6 +125,9 @@ public record AttestationDocument(String version, String platform, byte[] eviden
         if (payment != null) {
             payment.encode(encoder);
         }
+        if (powBits != 0) {
+            encoder.text("pow").int64(powBits);
+        }
         return encoder.toByteArray();
     }
 
@@ -117,24 +140,30 @@ public record AttestationDocument(String version, String platform, byte[] eviden
     /** The same document with other evidence. */
     public AttestationDocument withEvidence(byte[] newEvidence) {
         return new AttestationDocument(version, platform, newEvidence, hpkeKeyConfig, signingKey, model, price, payout,
-                issuedAt, expiresAt, nonce, gpuEvidence, devRoot, payment);
+                issuedAt, expiresAt, nonce, gpuEvidence, devRoot, payment, powBits);
     }
 
     /** The same document naming its dev root. */
     public AttestationDocument withDevRoot(byte[] devRootPublicKey) {
         return new AttestationDocument(version, platform, evidence, hpkeKeyConfig, signingKey, model, price, payout,
-                issuedAt, expiresAt, nonce, gpuEvidence, devRootPublicKey, payment);
+                issuedAt, expiresAt, nonce, gpuEvidence, devRootPublicKey, payment, powBits);
     }
 
     /** The same document with GPU evidence. */
     public AttestationDocument withGpuEvidence(List<GpuEvidence> evidence) {
         return new AttestationDocument(version, platform, this.evidence, hpkeKeyConfig, signingKey, model, price,
-                payout, issuedAt, expiresAt, nonce, evidence, devRoot, payment);
+                payout, issuedAt, expiresAt, nonce, evidence, devRoot, payment, powBits);
     }
 
     /** The same document with payment terms; the evidence must then be made again, as it covers them. */
     public AttestationDocument withPayment(PaymentTerms terms) {
         return new AttestationDocument(version, platform, evidence, hpkeKeyConfig, signingKey, model, price, payout,
-                issuedAt, expiresAt, nonce, gpuEvidence, devRoot, terms);
+                issuedAt, expiresAt, nonce, gpuEvidence, devRoot, terms, powBits);
+    }
+
+    /** The same document asking for proof of work; the evidence must then be made again, as it covers it. */
+    public AttestationDocument withProofOfWork(int bits) {
+        return new AttestationDocument(version, platform, evidence, hpkeKeyConfig, signingKey, model, price, payout,
+                issuedAt, expiresAt, nonce, gpuEvidence, devRoot, payment, bits);
     }
 }

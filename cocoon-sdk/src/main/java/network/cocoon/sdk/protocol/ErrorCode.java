@@ -55,6 +55,8 @@ public enum ErrorCode {
     NOT_FOUND(404),
     /** The worker's queue is full; try another worker or later. */
     BUSY(503),
+    /** The worker asks for proof of work ({@code pow_bits}) and the request carried none that verifies. */
+    PROOF_OF_WORK_REQUIRED(428),
     /** This client is over its request rate or its requests in flight; {@code Retry-After} says when to retry. */
     RATE_LIMITED(429),
     /** The worker failed; the request may or may not have been processed. */

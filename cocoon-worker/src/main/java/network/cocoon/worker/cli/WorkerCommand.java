@@ -145,6 +145,10 @@ public final class WorkerCommand implements Callable<Integer> {
             + " client answered at once")
     int clientInFlight;
 
+    @Option(names = "--pow-bits", paramLabel = "N", defaultValue = "0", description = "proof of work each request"
+            + " must carry, in leading zero bits (0 = none, at most 32; clients refuse more than 24 by default)")
+    int powBits;
+
     /** Where the model runs. */
     enum Device { cpu, gpu, auto }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import network.cocoon.sdk.protocol.AttestationDocument;
 import network.cocoon.sdk.protocol.Labels;
+import network.cocoon.sdk.protocol.ProofOfWork;
 import network.cocoon.sdk.protocol.ModelInfo;
 import network.cocoon.sdk.protocol.PaymentTerms;
 import network.cocoon.sdk.protocol.Price;
@@ -15,6 +16,8 @@ import network.cocoon.worker.tee.TeePlatform;
 public final class AttestationService {
     /** The longest nonce accepted, in bytes. */
     public static final int MAX_NONCE_BYTES = 64;
+
+    private final int powBits;
 
     private final WorkerIdentity identity;
     private final TeePlatform tee;
@@ -44,6 +47,19 @@ public final class AttestationService {
      */
     public AttestationService(WorkerIdentity identity, TeePlatform tee, GpuAttester gpus, ModelInfo model, Price price,
                               String payout, PaymentTerms payment, Duration validity, Clock clock) {
+        this(identity, tee, gpus, model, price, payout, payment, validity, clock, 0);
+    }
+
+    /**
+     * A service whose documents also ask each request for {@code powBits} of proof of work (0 for none), checked
+     * before decryption.
+     */
+    public AttestationService(WorkerIdentity identity, TeePlatform tee, GpuAttester gpus, ModelInfo model, Price price,
+                              String payout, PaymentTerms payment, Duration validity, Clock clock, int powBits) {
+        if (powBits < 0 || powBits > ProofOfWork.MAX_BITS) {
+            throw new IllegalArgumentException("--pow-bits must be 0 to " + ProofOfWork.MAX_BITS);
+        }
+        this.powBits = powBits;
         this.payment = payment;
         this.gpus = gpus;
         this.identity = identity;
@@ -63,11 +79,16 @@ public final class AttestationService {
         long now = clock.instant().getEpochSecond();
         AttestationDocument unsigned = new AttestationDocument(Labels.VERSION, tee.platform(), null,
                 identity.keyConfig().encode(), identity.signingKey().publicKey(), model, price, payout, now,
-                now + validity.toSeconds(), nonce).withPayment(payment);
+                now + validity.toSeconds(), nonce).withPayment(payment).withProofOfWork(powBits);
         byte[] reportData = unsigned.reportData();
         return unsigned.withEvidence(tee.evidence(reportData))
                 .withGpuEvidence(gpus.evidence(GpuEvidence.nonceFor(reportData)))
                 .withDevRoot(tee.devRootPublicKey());
+    }
+
+    /** The proof of work each request must carry, in bits; 0 for none. */
+    public int powBits() {
+        return powBits;
     }
 
     /** The served model. */

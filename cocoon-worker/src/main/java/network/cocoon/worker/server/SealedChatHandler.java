@@ -9,6 +9,7 @@ import network.cocoon.sdk.crypto.SealingException;
 import network.cocoon.sdk.crypto.StreamSealer;
 import network.cocoon.sdk.protocol.ErrorCode;
 import network.cocoon.sdk.protocol.InferenceRequest;
+import network.cocoon.sdk.protocol.ProofOfWork;
 import network.cocoon.sdk.protocol.ProtocolJson;
 import network.cocoon.sdk.protocol.ResultStatement;
 import network.cocoon.sdk.protocol.SealedResponseBody;
@@ -76,6 +77,12 @@ final class SealedChatHandler {
             exchange.setHeader("Connection", "close");
             exchange.sendError(ErrorCode.MESSAGE_TOO_LARGE,
                     "sealed request larger than " + settings.maxMessageBytes() + " bytes");
+            return;
+        }
+        if (attestation.powBits() > 0
+                && !ProofOfWork.verifies(message, attestation.powBits(), exchange.header(ProofOfWork.HEADER))) {
+            // Before any decryption: the proof costs the client, checking it costs one hash.
+            refuse(exchange, ErrorCode.PROOF_OF_WORK_REQUIRED);
             return;
         }
         if (draining.getAsBoolean()) {

@@ -32,6 +32,7 @@ final class WorkerErrors {
             case NOT_FOUND -> "no such path";
             case BUSY -> "the worker is busy";
             case RATE_LIMITED -> "this client is over its request limits";
+            case PROOF_OF_WORK_REQUIRED -> "this worker asks for proof of work (pow_bits) in Cocoon-Pow";
             case PAYMENT_REQUIRED -> "the promise does not cover what is owed plus this request";
             case INVALID_PAYMENT -> "the payment promise is not valid";
             case PAYMENT_NOT_ACCEPTED -> "this worker takes no payment";
