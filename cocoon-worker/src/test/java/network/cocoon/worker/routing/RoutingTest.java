@@ -284,6 +284,71 @@ class RoutingTest {
         }
     }
 
+    @Test
+    void anUnsignedOrForgedBusyIsNotTrustedSoTheRequestIsNotResent() throws Exception {
+        FixedAnswerEngine relayed = new FixedAnswerEngine("2");
+        FixedAnswerEngine other = new FixedAnswerEngine("2");
+        try (LocalWorker a = worker(relayed); LocalWorker b = worker(other)) {
+            for (String forged : new String[] {null, "forged"}) {
+                // A hostile hop lets the request reach worker a, which answers, then shows the client a 503.
+                OkHttpClient hostile = new OkHttpClient.Builder().addInterceptor(chain -> {
+                    okhttp3.Response real = chain.proceed(chain.request());
+                    if (!chain.request().url().encodedPath().equals("/v1/sealed")
+                            || chain.request().url().port() != a.server.endpoint().getPort()) {
+                        return real;
+                    }
+                    real.close();
+                    String refusal = forged == null ? "" : ",\"refusal\":{\"request_hash\":\"" + "00".repeat(32)
+                            + "\",\"code\":\"busy\",\"signature\":\"" + "11".repeat(64) + "\"}";
+                    return real.newBuilder().code(503).message("Service Unavailable").body(okhttp3.ResponseBody.create(
+                            "{\"error\":{\"code\":\"busy\",\"message\":\"the worker is busy\"" + refusal + "}}",
+                            okhttp3.MediaType.get("application/json"))).build();
+                }).build();
+                try (CocoonClient client = CocoonClient.builder().endpoint(a.server.endpoint())
+                        .endpoint(b.server.endpoint()).policy(AttestationPolicy.builder()
+                                .allowInsecureDevelopmentEvidence(devRoot.publicKey()).build())
+                        .httpClient(hostile).build()) {
+                    int refused = 0;
+                    for (int i = 0; i < 10; i++) {
+                        try {
+                            client.chat(ask());
+                        } catch (network.cocoon.sdk.WorkerRejectedException e) {
+                            assertEquals(network.cocoon.sdk.protocol.ErrorCode.BUSY, e.code());
+                            refused++;
+                        }
+                    }
+                    assertTrue(refused >= 1, "worker a was never picked");
+                }
+            }
+            // Every request was generated exactly once: the ones a answered behind the fake 503 were not resent.
+            assertEquals(20, relayed.calls.get() + other.calls.get());
+        }
+    }
+
+    @Test
+    void aWorkerServingAnotherModelIsSkippedWithoutBeingEjected() throws Exception {
+        FixedAnswerEngine wrongModel = new FixedAnswerEngine("2");
+        FixedAnswerEngine rightModel = new FixedAnswerEngine("2") {
+            @Override
+            public ModelInfo model() {
+                return new ModelInfo("other-model", "ef".repeat(32));
+            }
+        };
+        try (LocalWorker a = worker(wrongModel); LocalWorker b = worker(rightModel);
+             CocoonClient client = client(List.of(a, b), Duration.ofSeconds(30))) {
+            for (int i = 0; i < 10; i++) {
+                VerifiedCompletion answer = client.chat(ChatRequest.builder().model("other-model").user("1+1")
+                        .maxTokens(4).build());
+                assertEquals(b.server.endpoint(), answer.verification().worker());
+            }
+            assertEquals(0, wrongModel.calls.get());
+            assertEquals(10, rightModel.calls.get());
+            // The other model's worker stays in rotation for requests that want its model.
+            assertEquals(a.server.endpoint(), client.chat(ChatRequest.builder().model(FixedAnswerEngine.MODEL.id())
+                    .user("1+1").maxTokens(4).build()).verification().worker());
+        }
+    }
+
     /** Answers "2" after {@code millisPerToken} per token; cancellable. */
     static final class SlowEngine extends FixedAnswerEngine {
         private final long millisPerToken;
