@@ -349,6 +349,62 @@ class RoutingTest {
         }
     }
 
+    @Test
+    void aWorkerKilledMidStreamIsReportedWithWhatArrivedAndNothingIsRestartedElsewhere() throws Exception {
+        byte[] seed = new byte[32];
+        seed[0] = 42;
+        Ed25519KeyPair root = Ed25519KeyPair.fromSeed(seed);
+        Path ready = dir.resolve("ready");
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(javaBin, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                network.cocoon.worker.testing.StreamingWorkerMain.class.getName(),
+                java.util.HexFormat.of().formatHex(seed), "300", ready.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        FixedAnswerEngine survivor = new FixedAnswerEngine("2");
+        try (LocalWorker b = new LocalWorker(survivor, ServerSettings.defaults(new InetSocketAddress("127.0.0.1", 0)),
+                root)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!java.nio.file.Files.exists(ready)) {
+                assertTrue(child.isAlive() && System.nanoTime() < deadline, "the child worker did not start");
+                Thread.sleep(20);
+            }
+            URI childEndpoint = URI.create(java.nio.file.Files.readString(ready));
+            try (CocoonClient client = CocoonClient.builder().endpoint(childEndpoint).endpoint(b.server.endpoint())
+                    .policy(AttestationPolicy.builder().allowInsecureDevelopmentEvidence(root.publicKey()).build())
+                    .httpClient(new OkHttpClient()).requestTimeout(Duration.ofSeconds(30)).build()) {
+                ChatRequest ask = ChatRequest.builder().user("1+1").maxTokens(10).build();
+                StringBuilder received = new StringBuilder();
+                network.cocoon.sdk.CocoonException broken = null;
+                for (int i = 0; i < 20 && broken == null; i++) {
+                    received.setLength(0);
+                    int before = survivor.calls.get();
+                    try {
+                        client.chatStream(ask, delta -> {
+                            received.append(delta);
+                            if (delta.equals("b")) {
+                                child.destroyForcibly();  // SIGKILL, two tokens into the child's answer
+                            }
+                        });
+                    } catch (network.cocoon.sdk.CocoonException e) {
+                        broken = e;
+                        assertEquals(before, survivor.calls.get(), "the broken stream was not restarted elsewhere");
+                    }
+                }
+                assertTrue(broken != null, "no request reached the child worker");
+                assertTrue(broken instanceof TransportException
+                        || broken instanceof network.cocoon.sdk.IntegrityException, broken.toString());
+                assertEquals("ab", received.toString(), "what arrived, authenticated chunk by chunk, is what was shown");
+                assertTrue(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+                // Afterwards every request is answered by the survivor.
+                for (int i = 0; i < 10; i++) {
+                    assertEquals(b.server.endpoint(), client.chat(ask).verification().worker());
+                }
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     /** Answers "2" after {@code millisPerToken} per token; cancellable. */
     static final class SlowEngine extends FixedAnswerEngine {
         private final long millisPerToken;
