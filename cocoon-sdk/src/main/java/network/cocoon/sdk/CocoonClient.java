@@ -88,11 +88,12 @@ public final class CocoonClient implements AutoCloseable {
     private final ExecutorService executor;
     private final boolean ownsHttp;
     private final SecureRandom random = new SecureRandom();
-    private final ChannelPayer payer;
+    /** One per channel given; a worker is paid on the first whose terms match its operator's. */
+    private final List<ChannelPayer> payers;
 
     private CocoonClient(Builder b) {
         this.policy = b.policy;
-        this.payer = b.payment == null ? null : new ChannelPayer(b.payment, b.policy.clock());
+        this.payers = b.payments.stream().map(c -> new ChannelPayer(c, b.policy.clock())).toList();
         this.ownsHttp = b.httpClient == null;
         // Without automatic retries, a pooled connection the worker already closed would fail a request:
         // drop idle connections well before common server idle timeouts (30 s for the JDK's server).
@@ -173,7 +174,9 @@ public final class CocoonClient implements AutoCloseable {
      * what the last promise allows the worker to claim. Empty without a {@link Builder#payment}.
      */
     public List<ChannelRecord> payments() {
-        return payer == null ? List.of() : payer.records();
+        List<ChannelRecord> records = new ArrayList<>();
+        payers.forEach(p -> records.addAll(p.records()));
+        return records;
     }
 
     /**
@@ -276,22 +279,29 @@ public final class CocoonClient implements AutoCloseable {
 
     private VerifiedCompletion paidAttempt(WorkerConnection connection, VerifiedWorker worker, ChatRequest request,
                                            StreamListener listener) {
-        if (payer == null) {
+        if (payers.isEmpty()) {
             if (worker.document().payment() != null) {
                 throw new PaymentException(PaymentException.Reason.PAYMENT_REQUIRED, "payment", "the worker takes"
                         + " payment; give the client a PaymentChannel", null, null);
             }
             return exchange(connection, worker, request, listener, null, null);
         }
-        ChannelPayer.Session opened;
-        try {
-            opened = payer.open(worker);
-        } catch (PaymentException e) {
-            if (e.reason() == PaymentException.Reason.CHANNEL_MISMATCH) {
-                // This worker belongs to another operator's channel: another worker may be ours.
-                throw new Resend(e, false);
+        ChannelPayer.Session opened = null;
+        PaymentException mismatch = null;
+        for (ChannelPayer payer : payers) {
+            try {
+                opened = payer.open(worker);
+                break;
+            } catch (PaymentException e) {
+                if (e.reason() != PaymentException.Reason.CHANNEL_MISMATCH) {
+                    throw e;
+                }
+                mismatch = e;
             }
-            throw e;
+        }
+        if (opened == null) {
+            // This worker's operator is paid on none of our channels: another worker may be.
+            throw new Resend(mismatch, false);
         }
         try (ChannelPayer.Session session = opened) {
             long maxCost;
@@ -642,7 +652,7 @@ public final class CocoonClient implements AutoCloseable {
         private OkHttpClient httpClient;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofMinutes(2);
-        private PaymentChannel payment;
+        private final List<PaymentChannel> payments = new ArrayList<>();
 
         private Builder() {
         }
@@ -707,12 +717,13 @@ public final class CocoonClient implements AutoCloseable {
         }
 
         /**
-         * Pays every request on this channel: the SDK signs a promise per request, verifies each receipt and
-         * keeps the channel's record in the channel's store. Without it, the client only talks to workers that
-         * take no payment.
+         * Pays requests on this channel: the SDK signs a promise per request, verifies each receipt and keeps the
+         * channel's record in the channel's store. Call it once per funded channel (a channel is to one operator):
+         * each worker is paid on the first channel whose terms match its operator's, and a worker matching none
+         * is skipped. Without any, the client only talks to workers that take no payment.
          */
         public Builder payment(PaymentChannel channel) {
-            this.payment = Objects.requireNonNull(channel);
+            this.payments.add(Objects.requireNonNull(channel));
             return this;
         }
 

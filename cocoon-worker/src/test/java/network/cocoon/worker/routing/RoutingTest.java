@@ -199,6 +199,85 @@ class RoutingTest {
     }
 
     @Test
+    void paidRequestsSpreadOverTwoOperatorsEachOnItsOwnChannelWithMatchingBooks() throws Exception {
+        FixedAnswerEngine first = new FixedAnswerEngine("42");
+        FixedAnswerEngine second = new FixedAnswerEngine("42");
+        try (PaidWorker a = new PaidWorker(first, dir.resolve("a.db"), Ed25519KeyPair.generate(), 1_000_000_000L,
+                devRoot);
+             PaidWorker b = new PaidWorker(second, dir.resolve("b.db"), Ed25519KeyPair.generate(), 1_000_000_000L,
+                     devRoot);
+             CocoonClient client = CocoonClient.builder().endpoint(a.server.endpoint())
+                     .endpoint(b.server.endpoint()).policy(PaidWorker.policy(devRoot))
+                     .httpClient(new OkHttpClient()).payment(PaidWorker.channel(Ed25519KeyPair.generate(),
+                             PaymentChannel.randomChannelId(), 1_000_000_000L, 10_000_000L, SpendStore.inMemory())
+                             .build()).build()) {
+            List<SignedReceipt> held = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                held.add(client.chat(ask()).payment().orElseThrow().receipt());
+            }
+            assertTrue(first.calls.get() > 0 && second.calls.get() > 0, first.calls + " / " + second.calls);
+            // Each operator is paid on its own channel (the address derives from its key); each ledger holds
+            // exactly the client's receipts of that channel, so nothing was charged twice or lost.
+            var byChannel = held.stream().collect(java.util.stream.Collectors.groupingBy(r -> r.receipt().channel()));
+            assertEquals(2, byChannel.size());
+            for (var entry : byChannel.entrySet()) {
+                List<SignedReceipt> inA = a.ledger.receipts(entry.getKey());
+                List<SignedReceipt> inB = b.ledger.receipts(entry.getKey());
+                assertEquals(entry.getValue(), inA.isEmpty() ? inB : inA);
+                assertTrue(inA.isEmpty() || inB.isEmpty(), "one operator per channel");
+            }
+            assertEquals(2, client.payments().size());
+        }
+    }
+
+    @Test
+    void withAFundedChannelPerOperatorEachWorkerIsPaidOnItsOperatorsChannel() throws Exception {
+        Ed25519KeyPair clientKey = Ed25519KeyPair.generate();
+        java.math.BigInteger id = PaymentChannel.randomChannelId();
+        SpendStore storeA = SpendStore.inMemory();
+        SpendStore storeB = SpendStore.inMemory();
+        FixedAnswerEngine first = new FixedAnswerEngine("42");
+        FixedAnswerEngine second = new FixedAnswerEngine("42");
+        try (PaidWorker a = new PaidWorker(first, dir.resolve("a.db"), Ed25519KeyPair.generate(), 1_000_000_000L,
+                devRoot);
+             PaidWorker b = new PaidWorker(second, dir.resolve("b.db"), Ed25519KeyPair.generate(), 1_000_000_000L,
+                     devRoot)) {
+            // The address each operator's channel was deployed to, pinned as a funded channel would be.
+            var addressA = PaidWorker.channel(clientKey, id, 1_000_000_000L, 10_000_000L, SpendStore.inMemory())
+                    .build().parametersWith(a.desk.terms(), a.desk.payout().toString()).address();
+            var addressB = PaidWorker.channel(clientKey, id, 1_000_000_000L, 10_000_000L, SpendStore.inMemory())
+                    .build().parametersWith(b.desk.terms(), b.desk.payout().toString()).address();
+            try (CocoonClient client = CocoonClient.builder().endpoint(a.server.endpoint())
+                    .endpoint(b.server.endpoint()).policy(PaidWorker.policy(devRoot)).httpClient(new OkHttpClient())
+                    .payment(PaidWorker.channel(clientKey, id, 1_000_000_000L, 10_000_000L, storeB)
+                            .address(addressB).build())
+                    .payment(PaidWorker.channel(clientKey, id, 1_000_000_000L, 10_000_000L, storeA)
+                            .address(addressA).build()).build()) {
+                for (int i = 0; i < 20; i++) {
+                    var receipt = client.chat(ask()).payment().orElseThrow().receipt().receipt();
+                    assertTrue(receipt.channel().equals(addressA) || receipt.channel().equals(addressB));
+                }
+                assertEquals(first.calls.get(), a.ledger.receipts(addressA).size());
+                assertEquals(second.calls.get(), b.ledger.receipts(addressB).size());
+                assertTrue(first.calls.get() > 0 && second.calls.get() > 0, first.calls + " / " + second.calls);
+            }
+            // With only A's channel, B's worker is skipped (it is another operator's) and everything goes to A.
+            int before = second.calls.get();
+            int beforeA = first.calls.get();
+            try (CocoonClient onlyA = CocoonClient.builder().endpoint(a.server.endpoint())
+                    .endpoint(b.server.endpoint()).policy(PaidWorker.policy(devRoot)).httpClient(new OkHttpClient())
+                    .payment(PaidWorker.channel(clientKey, id, 1_000_000_000L, 10_000_000L, storeA)
+                            .address(addressA).build()).build()) {
+                for (int i = 0; i < 10; i++) {
+                    assertEquals(a.server.endpoint(), onlyA.chat(ask()).verification().worker());
+                }
+            }
+            assertEquals(beforeA + 10, first.calls.get());
+            assertEquals(before, second.calls.get());
+        }
+    }
+
+    @Test
     void aWorkerThatStallsAfterReceivingARequestIsNotResentFrom() throws Exception {
         FixedAnswerEngine healthy = new FixedAnswerEngine("2");
         SlowEngine stalled = new SlowEngine(60_000);
