@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import network.cocoon.sdk.PaymentException;
 import network.cocoon.sdk.PaymentException.Reason;
+import network.cocoon.sdk.ton.BagOfCellsHeader;
 import org.ton.ton4j.cell.Cell;
 import org.ton.ton4j.cell.CellBuilder;
 import org.ton.ton4j.cell.CellSlice;
@@ -20,7 +21,6 @@ final class ChannelCells {
     static final int MAX_BOC_BYTES = 1024;
     /** Most cells a payment document may have. */
     static final int MAX_CELLS = 8;
-    private static final int BOC_MAGIC = 0xb5ee9c72;
 
     private ChannelCells() {
     }
@@ -142,46 +142,13 @@ final class ChannelCells {
         return root;
     }
 
-    /**
-     * Checks a bag of cells' header before ton4j reads it, so that no declared count or size can make it
-     * allocate more than the input justifies: one root, at most {@link #MAX_CELLS} cells, no absent cells,
-     * no index, a CRC32-C, and lengths that add up to exactly the input's.
-     */
+    /** The canonical form's header, bounded before ton4j reads it ({@link BagOfCellsHeader}). */
     private static void checkHeader(byte[] boc) throws PaymentException {
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(boc);
-        if (boc.length < 6 || in.getInt() != BOC_MAGIC) {
-            throw new PaymentException(Reason.MALFORMED_STATE, "not a bag of cells (magic b5ee9c72)");
+        try {
+            BagOfCellsHeader.check(boc, MAX_CELLS, true);
+        } catch (IllegalArgumentException e) {
+            throw new PaymentException(Reason.MALFORMED_STATE, e.getMessage());
         }
-        int flags = in.get() & 0xff;
-        boolean index = (flags & 0x80) != 0;
-        boolean crc = (flags & 0x40) != 0;
-        int size = flags & 0x07;
-        int offsetBytes = in.get() & 0xff;
-        if (index || !crc || (flags & 0x38) != 0 || size < 1 || size > 4 || offsetBytes < 1 || offsetBytes > 8) {
-            throw new PaymentException(Reason.MALFORMED_STATE, "bag of cells header is not the canonical form");
-        }
-        if (in.remaining() < 3 * size + offsetBytes) {
-            throw new PaymentException(Reason.MALFORMED_STATE, "bag of cells ends inside its header");
-        }
-        long cells = readUnsigned(in, size);
-        long roots = readUnsigned(in, size);
-        long absent = readUnsigned(in, size);
-        long total = readUnsigned(in, offsetBytes);
-        if (cells < 1 || cells > MAX_CELLS || roots != 1 || absent != 0) {
-            throw new PaymentException(Reason.MALFORMED_STATE, "a payment document is one root of at most "
-                    + MAX_CELLS + " cells");
-        }
-        if (total < 0 || (long) in.position() + size + total + 4 != boc.length) {
-            throw new PaymentException(Reason.MALFORMED_STATE, "bag of cells lengths do not add up");
-        }
-    }
-
-    private static long readUnsigned(java.nio.ByteBuffer in, int bytes) {
-        long value = 0;
-        for (int i = 0; i < bytes; i++) {
-            value = value << 8 | (in.get() & 0xff);
-        }
-        return value;
     }
 
     /** ton4j signals malformed input with {@link Error}s too; those become refusals, the JVM's own do not. */

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import network.cocoon.sdk.payment.TonAddress;
+import network.cocoon.sdk.ton.BagOfCellsHeader;
 import network.cocoon.sdk.ton.TonApi;
 import network.cocoon.sdk.ton.TonApiException;
 import network.cocoon.sdk.ton.TvmValue;
@@ -164,42 +165,16 @@ public final class TonRegistryDirectory implements WorkerDirectory {
         }
     }
 
-    /**
-     * A bag of cells' header, checked before ton4j reads it so that no declared count can make it allocate more
-     * than the input justifies: one root, at most 16 cells, no absent cells, lengths that add up. The CRC is
-     * optional and an index is refused (tonlib serializes stack cells without either).
-     */
+    /** Bounded before ton4j reads it; tonlib writes stack cells without a CRC. */
     private static void checkBocHeader(byte[] boc, String at) {
-        ByteBuffer in = ByteBuffer.wrap(boc);
-        if (boc.length > MAX_BOC_BYTES || boc.length < 6 || in.getInt() != 0xb5ee9c72) {
-            throw new DirectoryException(at + " is not a bag of cells of at most " + MAX_BOC_BYTES + " bytes", null);
+        if (boc.length > MAX_BOC_BYTES) {
+            throw new DirectoryException(at + " is larger than " + MAX_BOC_BYTES + " bytes", null);
         }
-        int flags = in.get() & 0xff;
-        boolean crc = (flags & 0x40) != 0;
-        int size = flags & 0x07;
-        int offsetBytes = in.get() & 0xff;
-        if ((flags & 0x80) != 0 || (flags & 0x38) != 0 || size < 1 || size > 4 || offsetBytes < 1
-                || offsetBytes > 8 || in.remaining() < 3 * size + offsetBytes) {
-            throw new DirectoryException(at + ": unsupported bag-of-cells header", null);
+        try {
+            BagOfCellsHeader.check(boc, 2 * MAX_URL_CELLS, false);
+        } catch (IllegalArgumentException e) {
+            throw new DirectoryException(at + ": " + e.getMessage(), null);
         }
-        long cells = unsigned(in, size);
-        long roots = unsigned(in, size);
-        long absent = unsigned(in, size);
-        long total = unsigned(in, offsetBytes);
-        if (cells < 1 || cells > 2L * MAX_URL_CELLS || roots != 1 || absent != 0) {
-            throw new DirectoryException(at + " must be one root of at most " + 2 * MAX_URL_CELLS + " cells", null);
-        }
-        if (total < 0 || (long) in.position() + size + total + (crc ? 4 : 0) != boc.length) {
-            throw new DirectoryException(at + ": bag-of-cells lengths do not add up", null);
-        }
-    }
-
-    private static long unsigned(ByteBuffer in, int bytes) {
-        long value = 0;
-        for (int i = 0; i < bytes; i++) {
-            value = value << 8 | (in.get() & 0xff);
-        }
-        return value;
     }
 
     private static URI endpoint(String text, String at) {

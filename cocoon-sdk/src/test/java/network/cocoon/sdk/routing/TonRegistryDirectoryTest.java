@@ -124,11 +124,13 @@ class TonRegistryDirectoryTest {
         }
         assertEquals("get_workers: stack[0] lists more than 255 workers",
                 refusal(new TvmValue.Tuple(many)));
-        assertEquals("get_workers: stack[0][0] is not a bag of cells of at most 4096 bytes",
+        assertEquals("get_workers: stack[0][0] is larger than 4096 bytes",
+                refusal(tuple(new TvmValue.CellValue(new byte[5000]))));
+        assertEquals("get_workers: stack[0][0]: not a bag of cells (magic b5ee9c72)",
                 refusal(tuple(new TvmValue.CellValue(new byte[] {1, 2, 3, 4, 5, 6, 7}))));
         byte[] lying = slice("https://a.example") instanceof TvmValue.CellValue c ? c.boc() : null;
         lying[6] = 0x7f;  // the cell count (size 1 byte, after magic, flags and offset size): 127
-        assertEquals("get_workers: stack[0][0] must be one root of at most 16 cells",
+        assertEquals("get_workers: stack[0][0]: a bag of cells here is one root of at most 16 cells",
                 refusal(tuple(new TvmValue.CellValue(lying))));
     }
 }
