@@ -4,9 +4,7 @@ import java.util.Arrays;
 import network.cocoon.sdk.protocol.HpkeSuite;
 import network.cocoon.sdk.protocol.KeyConfig;
 import network.cocoon.sdk.protocol.Labels;
-import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.hpke.HPKE;
-import org.bouncycastle.crypto.hpke.HPKEContext;
+import javax.crypto.AEADBadTagException;
 
 /**
  * The worker side of one exchange: a request opened with the worker's HPKE key, and the context that
@@ -14,11 +12,11 @@ import org.bouncycastle.crypto.hpke.HPKEContext;
  */
 public final class OpenedRequest {
     private final HpkeSuite suite;
-    private final HPKEContext context;
+    private final HpkeContext context;
     private final byte[] enc;
     private final byte[] body;
 
-    private OpenedRequest(HpkeSuite suite, HPKEContext context, byte[] enc, byte[] body) {
+    private OpenedRequest(HpkeSuite suite, HpkeContext context, byte[] enc, byte[] body) {
         this.suite = suite;
         this.context = context;
         this.enc = enc;
@@ -52,12 +50,11 @@ public final class OpenedRequest {
         }
         byte[] enc = Arrays.copyOfRange(message, RequestHeader.LENGTH, encEnd);
         try {
-            HPKE hpke = Hpke.context(HPKE.mode_base, suite);
-            HPKEContext context = hpke.setupBaseR(enc, key.bouncyCastleKeyPair(), header.info());
+            HpkeContext context = HpkeContext.setupBaseR(suite, enc, key, header.info());
             byte[] body = context.open(new byte[0], message, encEnd, message.length - encEnd);
             return new OpenedRequest(suite, context, enc, body);
-        } catch (InvalidCipherTextException | RuntimeException e) {
-            // BouncyCastle reports a low-order X25519 point as a runtime exception: same outcome for the peer.
+        } catch (AEADBadTagException e) {
+            // A low-order encapsulated key lands here too: the same outcome for the peer as a forged tag.
             throw new SealingException(SealingException.Reason.DECRYPTION_FAILED, "request failed authentication", e);
         }
     }
@@ -89,12 +86,10 @@ public final class OpenedRequest {
      * nonce must never be used twice.
      */
     public byte[] sealResponse(byte[] responseBody, byte[] responseNonce) {
-        var aead = ResponseKeys.responseAead(context, suite, Labels.RESPONSE, enc, responseNonce);
-        try {
-            return ResponseKeys.concat(responseNonce, aead.seal(new byte[0], responseBody));
-        } catch (InvalidCipherTextException e) {
-            throw new IllegalStateException("AEAD seal failed", e);
-        }
+        var aead = ResponseKeys.responseAead(context, suite, Labels.RESPONSE, responseNonce);
+        byte[] out = aead.seal(new byte[0], responseBody, 0, responseBody.length, responseNonce.length);
+        System.arraycopy(responseNonce, 0, out, 0, responseNonce.length);
+        return out;
     }
 
     /** Starts a streamed response under a fresh random response nonce. */
@@ -107,6 +102,6 @@ public final class OpenedRequest {
     /** Starts a streamed response under the given nonce (test vectors only; never reuse a nonce). */
     public StreamSealer streamSealer(byte[] responseNonce) {
         return new StreamSealer(responseNonce,
-                ResponseKeys.responseAead(context, suite, Labels.RESPONSE_STREAM, enc, responseNonce));
+                ResponseKeys.responseAead(context, suite, Labels.RESPONSE_STREAM, responseNonce));
     }
 }

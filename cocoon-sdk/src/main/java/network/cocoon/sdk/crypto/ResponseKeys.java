@@ -2,8 +2,6 @@ package network.cocoon.sdk.crypto;
 
 import network.cocoon.sdk.protocol.HpkeSuite;
 import network.cocoon.sdk.protocol.Labels;
-import org.bouncycastle.crypto.hpke.AEAD;
-import org.bouncycastle.crypto.hpke.HPKEContext;
 
 /**
  * The RFC 9458 section 4.4 response key schedule, with Cocoon's exporter labels.
@@ -21,25 +19,25 @@ final class ResponseKeys {
      * Derives the response AEAD. Its internal sequence number makes the per-chunk nonce
      * {@code aead_nonce XOR counter}, exactly as RFC 9180 does for requests.
      */
-    static AEAD responseAead(HPKEContext context, HpkeSuite suite, String exportLabel, byte[] enc,
-                             byte[] responseNonce) {
-        Derived keys = derive(context, suite, exportLabel, enc, responseNonce);
-        return new AEAD((short) suite.aeadId(), keys.key(), keys.nonce());
+    static SequencedAead responseAead(HpkeContext context, HpkeSuite suite, String exportLabel,
+                                      byte[] responseNonce) {
+        Derived keys = derive(context, suite, exportLabel, responseNonce);
+        return new SequencedAead(suite, keys.key(), keys.nonce());
     }
 
     /** The intermediate values of the schedule, as the golden vectors list them. */
     record Derived(byte[] secret, byte[] prk, byte[] key, byte[] nonce) {
     }
 
-    static Derived derive(HPKEContext context, HpkeSuite suite, String exportLabel, byte[] enc, byte[] responseNonce) {
+    static Derived derive(HpkeContext context, HpkeSuite suite, String exportLabel, byte[] responseNonce) {
         int length = responseNonceLength(suite);
         if (responseNonce.length != length) {
             throw new IllegalArgumentException("response nonce must be " + length + " bytes");
         }
         byte[] secret = context.export(Labels.bytes(exportLabel), length);
-        byte[] prk = context.extract(concat(enc, responseNonce), secret);
-        return new Derived(secret, prk, context.expand(prk, Labels.bytes("key"), suite.keyLength()),
-                context.expand(prk, Labels.bytes("nonce"), suite.nonceLength()));
+        byte[] prk = Hkdf.extract(concat(context.encapsulation(), responseNonce), secret);
+        return new Derived(secret, prk, Hkdf.expand(prk, suite.keyLength(), Labels.bytes("key")),
+                Hkdf.expand(prk, suite.nonceLength(), Labels.bytes("nonce")));
     }
 
     static byte[] concat(byte[] a, byte[] b) {

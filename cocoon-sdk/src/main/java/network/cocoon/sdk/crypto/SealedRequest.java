@@ -5,9 +5,7 @@ import java.security.SecureRandom;
 import network.cocoon.sdk.protocol.HpkeSuite;
 import network.cocoon.sdk.protocol.KeyConfig;
 import network.cocoon.sdk.protocol.Labels;
-import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.hpke.HPKE;
-import org.bouncycastle.crypto.hpke.HPKEContextWithEncapsulation;
+import javax.crypto.AEADBadTagException;
 
 /**
  * The client side of one exchange: a request sealed to a worker's HPKE key (RFC 9458 section 4.3 with
@@ -17,10 +15,10 @@ import org.bouncycastle.crypto.hpke.HPKEContextWithEncapsulation;
  */
 public final class SealedRequest {
     private final HpkeSuite suite;
-    private final HPKEContextWithEncapsulation context;
+    private final HpkeContext context;
     private final byte[] message;
 
-    private SealedRequest(HpkeSuite suite, HPKEContextWithEncapsulation context, byte[] message) {
+    private SealedRequest(HpkeSuite suite, HpkeContext context, byte[] message) {
         this.suite = suite;
         this.context = context;
         this.message = message;
@@ -49,23 +47,13 @@ public final class SealedRequest {
             throw new IllegalArgumentException("suite " + suite + " is not offered by " + config);
         }
         RequestHeader header = new RequestHeader(config.keyId(), suite);
-        HPKE hpke = Hpke.context(HPKE.mode_base, suite);
-        var recipient = hpke.deserializePublicKey(config.publicKey());
-        HPKEContextWithEncapsulation context = ephemeral == null
-                ? hpke.setupBaseS(recipient, header.info())
-                : hpke.setupBaseS(recipient, header.info(), ephemeral.bouncyCastleKeyPair());
-        byte[] ct;
-        try {
-            ct = context.seal(new byte[0], body);
-        } catch (InvalidCipherTextException e) {
-            throw new IllegalStateException("AEAD seal failed", e);
-        }
+        HpkeContext context = HpkeContext.setupBaseS(suite, config.publicKey(), header.info(), ephemeral);
         byte[] hdr = header.encode();
-        byte[] enc = context.getEncapsulation();
-        byte[] message = new byte[hdr.length + enc.length + ct.length];
+        byte[] enc = context.encapsulation();
+        // The ciphertext is written straight behind room for hdr || enc: one pass over the body.
+        byte[] message = context.sealWithPrefix(new byte[0], body, hdr.length + enc.length);
         System.arraycopy(hdr, 0, message, 0, hdr.length);
         System.arraycopy(enc, 0, message, hdr.length, enc.length);
-        System.arraycopy(ct, 0, message, hdr.length + enc.length, ct.length);
         return new SealedRequest(suite, context, message);
     }
 
@@ -91,11 +79,10 @@ public final class SealedRequest {
                     "response shorter than its " + nonceLength + "-byte nonce");
         }
         byte[] responseNonce = java.util.Arrays.copyOfRange(response, 0, nonceLength);
-        var aead = ResponseKeys.responseAead(context, suite, Labels.RESPONSE, context.getEncapsulation(),
-                responseNonce);
+        var aead = ResponseKeys.responseAead(context, suite, Labels.RESPONSE, responseNonce);
         try {
             return aead.open(new byte[0], response, nonceLength, response.length - nonceLength);
-        } catch (InvalidCipherTextException | RuntimeException e) {
+        } catch (AEADBadTagException e) {
             throw new SealingException(SealingException.Reason.DECRYPTION_FAILED,
                     "response failed authentication", e);
         }
@@ -108,14 +95,13 @@ public final class SealedRequest {
      */
     public StreamOpener openStream(InputStream in, int maxChunkLength) {
         return new StreamOpener(in, maxChunkLength,
-                responseNonce -> ResponseKeys.responseAead(context, suite, Labels.RESPONSE_STREAM,
-                        context.getEncapsulation(), responseNonce),
+                responseNonce -> ResponseKeys.responseAead(context, suite, Labels.RESPONSE_STREAM, responseNonce),
                 ResponseKeys.responseNonceLength(suite));
     }
 
     /** The response key schedule's intermediate values for a response nonce (golden vectors). */
     ResponseKeys.Derived responseKeys(String exportLabel, byte[] responseNonce) {
-        return ResponseKeys.derive(context, suite, exportLabel, context.getEncapsulation(), responseNonce);
+        return ResponseKeys.derive(context, suite, exportLabel, responseNonce);
     }
 
     static SecureRandom random() {

@@ -3,9 +3,8 @@ package network.cocoon.sdk.crypto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Function;
+import javax.crypto.AEADBadTagException;
 import network.cocoon.sdk.protocol.Labels;
-import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.hpke.AEAD;
 
 /**
  * Opens a streamed response chunk by chunk as its bytes arrive (the layout is described on
@@ -18,12 +17,12 @@ public final class StreamOpener {
 
     private final InputStream in;
     private final int maxChunkLength;
-    private final Function<byte[], AEAD> aeadForNonce;
+    private final Function<byte[], SequencedAead> aeadForNonce;
     private final int nonceLength;
-    private AEAD aead;
+    private SequencedAead aead;
     private boolean done;
 
-    StreamOpener(InputStream in, int maxChunkLength, Function<byte[], AEAD> aeadForNonce, int nonceLength) {
+    StreamOpener(InputStream in, int maxChunkLength, Function<byte[], SequencedAead> aeadForNonce, int nonceLength) {
         this.in = in;
         this.maxChunkLength = maxChunkLength;
         this.aeadForNonce = aeadForNonce;
@@ -66,7 +65,7 @@ public final class StreamOpener {
         byte[] plaintext;
         try {
             plaintext = aead.open(aad, ct);
-        } catch (InvalidCipherTextException | RuntimeException e) {
+        } catch (AEADBadTagException e) {
             throw new SealingException(SealingException.Reason.DECRYPTION_FAILED,
                     "stream chunk failed authentication (changed, dropped, reordered or wrongly flagged)", e);
         }

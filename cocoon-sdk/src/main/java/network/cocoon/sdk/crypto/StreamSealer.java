@@ -1,9 +1,6 @@
 package network.cocoon.sdk.crypto;
 
-import java.nio.ByteBuffer;
 import network.cocoon.sdk.protocol.Labels;
-import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.hpke.AEAD;
 
 /**
  * Seals the chunks of a streamed response. The stream is {@code response_nonce} followed by frames
@@ -19,10 +16,10 @@ public final class StreamSealer {
     static final byte FLAG_FINAL = 1;
 
     private final byte[] responseNonce;
-    private final AEAD aead;
+    private final SequencedAead aead;
     private boolean finished;
 
-    StreamSealer(byte[] responseNonce, AEAD aead) {
+    StreamSealer(byte[] responseNonce, SequencedAead aead) {
         this.responseNonce = responseNonce.clone();
         this.aead = aead;
     }
@@ -48,12 +45,14 @@ public final class StreamSealer {
         if (finished) {
             throw new IllegalStateException("stream already finished");
         }
-        byte[] ct;
-        try {
-            ct = aead.seal(aad, plaintext);
-        } catch (InvalidCipherTextException e) {
-            throw new IllegalStateException("AEAD seal failed", e);
-        }
-        return ByteBuffer.allocate(FRAME_HEADER_LENGTH + ct.length).put(flag).putInt(ct.length).put(ct).array();
+        // Sealed straight behind room for the frame header: one pass over the chunk, no copy.
+        byte[] frame = aead.seal(aad, plaintext, 0, plaintext.length, FRAME_HEADER_LENGTH);
+        int length = frame.length - FRAME_HEADER_LENGTH;
+        frame[0] = flag;
+        frame[1] = (byte) (length >>> 24);
+        frame[2] = (byte) (length >>> 16);
+        frame[3] = (byte) (length >>> 8);
+        frame[4] = (byte) length;
+        return frame;
     }
 }

@@ -3,8 +3,8 @@ package network.cocoon.sdk.protocol;
 /**
  * An HPKE cipher suite (RFC 9180 identifiers): KEM, KDF and AEAD.
  *
- * <p>Cocoon uses DHKEM(X25519, HKDF-SHA256) with HKDF-SHA256 and either ChaCha20-Poly1305 (preferred) or
- * AES-128-GCM.
+ * <p>Cocoon uses DHKEM(X25519, HKDF-SHA256) with HKDF-SHA256 and either AES-128-GCM or ChaCha20-Poly1305; the
+ * worker's key config says which it prefers.
  *
  * @param kemId RFC 9180 KEM identifier
  * @param kdfId RFC 9180 KDF identifier
@@ -20,10 +20,10 @@ public record HpkeSuite(int kemId, int kdfId, int aeadId) {
     /** ChaCha20-Poly1305. */
     public static final int AEAD_CHACHA20_POLY1305 = 0x0003;
 
-    /** The preferred suite: X25519, HKDF-SHA256, ChaCha20-Poly1305. */
+    /** X25519, HKDF-SHA256, ChaCha20-Poly1305: the suite of the golden vectors. */
     public static final HpkeSuite X25519_SHA256_CHACHA20POLY1305 =
             new HpkeSuite(KEM_X25519_SHA256, KDF_HKDF_SHA256, AEAD_CHACHA20_POLY1305);
-    /** The accepted alternative: X25519, HKDF-SHA256, AES-128-GCM. */
+    /** X25519, HKDF-SHA256, AES-128-GCM: the reference worker's first choice (the faster with AES-NI). */
     public static final HpkeSuite X25519_SHA256_AES128GCM =
             new HpkeSuite(KEM_X25519_SHA256, KDF_HKDF_SHA256, AEAD_AES_128_GCM);
 

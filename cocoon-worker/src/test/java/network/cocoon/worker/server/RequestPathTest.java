@@ -118,9 +118,12 @@ class RequestPathTest {
         }
     }
 
+    /** The worker lists AES-128-GCM first, so the client seals with it: {@code max(Nn = 12, Nk = 16)}. */
+    static final int AES_128_GCM_RESPONSE_NONCE = 16;
+
     IntegrityException.Reason streamRefusal(UnaryOperator<List<byte[]>> edit) {
         var relay = new TamperingRelay("/v1/sealed",
-                body -> TamperingRelay.join(edit.apply(new ArrayList<>(TamperingRelay.frames(body)))));
+                body -> TamperingRelay.join(edit.apply(new ArrayList<>(TamperingRelay.frames(body, AES_128_GCM_RESPONSE_NONCE)))));
         List<String> seen = new ArrayList<>();
         return assertThrows(IntegrityException.class, () -> clientVia(relay).chatStream(request(), seen::add)).reason();
     }

@@ -46,11 +46,14 @@ public final class TamperingRelay implements Interceptor {
                 .body(ResponseBody.create(rewrite.apply(body), response.body().contentType())).build();
     }
 
-    /** Splits a stream into its 32-byte response nonce and its frames. */
-    public static List<byte[]> frames(byte[] stream) {
+    /**
+     * Splits a stream into its response nonce ({@code max(Nn, Nk)}: 16 bytes for AES-128-GCM, 32 for
+     * ChaCha20-Poly1305) and its frames.
+     */
+    public static List<byte[]> frames(byte[] stream, int nonceLength) {
         List<byte[]> out = new ArrayList<>();
-        out.add(java.util.Arrays.copyOfRange(stream, 0, 32));
-        ByteBuffer in = ByteBuffer.wrap(stream, 32, stream.length - 32);
+        out.add(java.util.Arrays.copyOfRange(stream, 0, nonceLength));
+        ByteBuffer in = ByteBuffer.wrap(stream, nonceLength, stream.length - nonceLength);
         while (in.hasRemaining()) {
             int start = in.position();
             in.get();
