@@ -29,6 +29,7 @@ import network.cocoon.worker.tee.GpuAttester;
 import network.cocoon.worker.identity.WorkerIdentity;
 import network.cocoon.worker.inference.DjlEngine;
 import network.cocoon.worker.inference.EngineSettings;
+import network.cocoon.worker.inference.llama.WeightPrecision;
 import network.cocoon.worker.inference.checkpoint.Checkpoint;
 import network.cocoon.worker.server.AdmissionLimits;
 import network.cocoon.worker.server.ServerSettings;
@@ -84,7 +85,8 @@ public final class WorkerMain {
                 options.get("model-id"), options.get("chat-template"),
                 Integer.parseInt(options.getOrDefault("max-batch", "16")),
                 Integer.parseInt(options.getOrDefault("queue", "64")),
-                Integer.parseInt(options.getOrDefault("max-context", "4096")));
+                Integer.parseInt(options.getOrDefault("max-context", "4096")),
+                WeightPrecision.parse(options.getOrDefault("weight-precision", "float32")));
         DjlEngine engine = DjlEngine.load(checkpoint, engineSettings, new LoadProgressPrinter(out, name));
         PaymentDesk payments = null;
         WorkerServer server;

@@ -122,6 +122,11 @@ public final class WorkerCommand implements Callable<Integer> {
             defaultValue = "0", description = "channel terms: the excess fee, nanotons")
     long excessFee;
 
+    @Option(names = "--weight-precision", paramLabel = "P", defaultValue = "float32",
+            description = "how the model's matrices are stored: float32 (exact) or float16 (half the memory"
+            + " traffic per token; refused for weights beyond float16's range)")
+    String weightPrecision;
+
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "16", description = "sequences decoded together")
     int maxBatch;
 

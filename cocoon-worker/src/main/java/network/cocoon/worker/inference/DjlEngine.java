@@ -63,7 +63,7 @@ public final class DjlEngine implements InferenceEngine {
             endTokens.add(tokenizer.tokenId(template.endOfTurn()).orElseThrow(() -> new IOException(
                     "the tokenizer has no single token for " + template.endOfTurn())));
             llama = LlamaModel.create(config, checkpoint.tensors(progress), device, settings.maxContext(),
-                    progress);
+                    settings.weightPrecision(), progress);
             String id = settings.modelId() != null ? settings.modelId()
                     : checkpoint.directory().toAbsolutePath().normalize().getFileName().toString();
             LOG.log(System.Logger.Level.INFO, "loaded {0} ({1} layers, hidden {2}) on {3}, template {4}", id,

@@ -34,7 +34,7 @@ class WorkerCommandTest {
             "--tee", "--tsm-root", "--dev-root-seed", "--model-id", "--chat-template", "--price-prompt",
             "--price-completion", "--payments", "--payout", "--channel-key-seed", "--ledger", "--dev-deposit",
             "--ton-api", "--ton-api-key-file", "--quarantine-duration", "--misbehavior-fine", "--excess-fee",
-            "--max-batch", "--queue", "--max-context", "--version"}) {
+            "--max-batch", "--queue", "--max-context", "--weight-precision", "--version"}) {
             assertTrue(help.out().contains(option), option + " in\n" + help.out());
         }
         assertTrue(help.out().contains("Default: 8080"), help.out());

@@ -65,6 +65,17 @@ class SmallModelTest {
     }
 
     @Test
+    void float16WeightsGiveTheSameGreedyAnswersAsFloat32() throws Exception {
+        List<AdditionTask.Problem> problems = HELD_OUT.subList(0, 64);
+        List<String> exact = answersConcurrently(engine, problems);
+        EngineSettings half = new EngineSettings("cpu", null, null, 16, 256, 4096,
+                network.cocoon.worker.inference.llama.WeightPrecision.FLOAT16);
+        try (DjlEngine halfEngine = DjlEngine.load(new Checkpoint(MODEL), half)) {
+            assertEquals(exact, answersConcurrently(halfEngine, problems));
+        }
+    }
+
+    @Test
     void tokensAreCountedAsTheProtocolSays() throws Exception {
         // ChatML around "123+456" is 26 tokens with the character-level tokenizer (docs/protocol.md, section 3);
         // the answer "579" is 3 tokens plus the end-of-turn token that ended it.

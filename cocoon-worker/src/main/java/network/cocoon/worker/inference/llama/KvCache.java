@@ -1,35 +1,21 @@
 package network.cocoon.worker.inference.llama;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-
 /**
- * The keys and values one sequence has computed so far, per layer, in buffers preallocated to the
- * sequence's largest possible length so that decoding writes in place instead of copying.
+ * One sequence's place in the model's key/value pool: a slot for each position it may reach, reserved
+ * when the cache is made so that decoding never waits for memory, and returned on {@link #close()}.
  */
 public final class KvCache implements AutoCloseable {
-    private final NDManager manager;
-    private final NDArray[] keys;
-    private final NDArray[] values;
-    private final int capacity;
+    private final KvPool pool;
+    private final long[] slots;
     private int length;
+    private boolean closed;
 
-    /** A cache for up to {@code capacity} positions. */
-    public KvCache(LlamaConfig config, NDManager parent, int capacity) {
-        if (capacity < 1 || capacity > config.maxPositions()) {
-            throw new IllegalArgumentException("cache capacity " + capacity + " outside [1, "
-                    + config.maxPositions() + "]");
+    KvCache(KvPool pool, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("cache capacity " + capacity + " is below 1");
         }
-        this.manager = parent.newSubManager();
-        this.capacity = capacity;
-        this.keys = new NDArray[config.layers()];
-        this.values = new NDArray[config.layers()];
-        Shape shape = new Shape(1, config.kvHeads(), capacity, config.headDim());
-        for (int i = 0; i < config.layers(); i++) {
-            keys[i] = manager.zeros(shape);
-            values[i] = manager.zeros(shape);
-        }
+        this.pool = pool;
+        this.slots = pool.reserve(capacity);
     }
 
     /** Positions filled so far. */
@@ -39,15 +25,12 @@ public final class KvCache implements AutoCloseable {
 
     /** The most positions this cache holds. */
     public int capacity() {
-        return capacity;
+        return slots.length;
     }
 
-    NDArray keys(int layer) {
-        return keys[layer];
-    }
-
-    NDArray values(int layer) {
-        return values[layer];
+    /** The pool slot of position {@code position}. */
+    long slot(int position) {
+        return slots[position];
     }
 
     void advance(int positions) {
@@ -56,6 +39,9 @@ public final class KvCache implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        if (!closed) {
+            closed = true;
+            pool.release(slots);
+        }
     }
 }

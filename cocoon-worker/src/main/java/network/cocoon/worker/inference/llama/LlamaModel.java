@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,45 +19,85 @@ import network.cocoon.worker.inference.checkpoint.Safetensors;
 
 /**
  * The Llama decoder in NDArray operations, written once for inference and training: token embeddings,
- * RMSNorm, rotary position embeddings, grouped-query attention (with a KV cache when decoding), a gated MLP
- * and the LM head. Weights keep the Hugging Face names and layouts.
+ * RMSNorm, rotary position embeddings, grouped-query attention (over a pooled KV cache when decoding), a
+ * gated MLP and the LM head.
  *
- * <p>Thread confinement: one thread runs forward passes at a time (the engine's scheduler).
+ * <p>Weights are stored in serving layout: each layer's q, k and v projections as one matrix
+ * ({@code self_attn.qkv_proj}) and its gate and up projections as one ({@code mlp.gate_up_proj}), so that a
+ * layer runs four matrix products. {@link #toTensors()} gives them back in Hugging Face layout. A decode
+ * step runs a fixed number of operations per layer whatever the batch size: every sequence's new keys are
+ * written, and its cache gathered, by one operation each.
+ *
+ * <p>Thread confinement: one thread runs forward passes and makes and closes caches at a time (the
+ * engine's scheduler).
  */
 public final class LlamaModel implements AutoCloseable {
     private static final float MASKED = -1e9f;
+    /** Largest magnitude float16 represents; weights beyond it are refused rather than turned into infinities. */
+    private static final float FLOAT16_MAX = 65504f;
+    /** Most rows a half-precision weight multiplies in half precision on a CPU (see {@link #linear}). */
+    static final int HALF_PRECISION_MAX_ROWS = 8;
 
     private final LlamaConfig config;
+    private final WeightPrecision precision;
     private final NDManager manager;
     private final Map<String, NDArray> weights;
     private final NDArray ropeCos;
     private final NDArray ropeSin;
+    /** {@code x @ rotateHalf == cat(-x[half:], x[:half])}: rotate-half as one product. */
+    private final NDArray rotateHalf;
     private final int ropePositions;
+    private final KvPool pool;
+    private final boolean isGpu;
 
-    private LlamaModel(LlamaConfig config, NDManager manager, Map<String, NDArray> weights, int ropePositions) {
+    private LlamaModel(LlamaConfig config, WeightPrecision precision, NDManager manager, Map<String, NDArray> weights,
+                       int ropePositions) {
         this.config = config;
+        this.precision = precision;
         this.manager = manager;
         this.weights = weights;
         this.ropePositions = ropePositions;
+        int d = config.headDim();
         float[][] tables = RotaryTables.compute(config, ropePositions);
-        this.ropeCos = manager.create(tables[0], new Shape(ropePositions, config.headDim()));
-        this.ropeSin = manager.create(tables[1], new Shape(ropePositions, config.headDim()));
+        this.ropeCos = manager.create(tables[0], new Shape(ropePositions, d));
+        this.ropeSin = manager.create(tables[1], new Shape(ropePositions, d));
+        float[] rotation = new float[d * d];
+        int half = d / 2;
+        for (int c = 0; c < half; c++) {
+            rotation[(c + half) * d + c] = -1f;
+            rotation[c * d + c + half] = 1f;
+        }
+        this.rotateHalf = manager.create(rotation, new Shape(d, d));
+        this.pool = new KvPool(config, manager);
+        this.isGpu = manager.getDevice().isGpu();
     }
 
     /**
-     * Builds a model from named tensors in Hugging Face layout.
+     * Builds a float32 model from named tensors in Hugging Face layout.
      *
      * @param maxContext positions to support (at most the config's maximum)
      * @throws IOException if a tensor is missing or has the wrong shape
      */
     public static LlamaModel create(LlamaConfig config, Map<String, Safetensors.Tensor> tensors, Device device,
                                     int maxContext) throws IOException {
-        return create(config, tensors, device, maxContext, LoadProgress.NONE);
+        return create(config, tensors, device, maxContext, WeightPrecision.FLOAT32, LoadProgress.NONE);
     }
 
     /** {@link #create(LlamaConfig, Map, Device, int)}, with progress in bytes copied to the device. */
     public static LlamaModel create(LlamaConfig config, Map<String, Safetensors.Tensor> tensors, Device device,
                                     int maxContext, LoadProgress progress) throws IOException {
+        return create(config, tensors, device, maxContext, WeightPrecision.FLOAT32, progress);
+    }
+
+    /**
+     * Builds a model whose matrices are stored in {@code precision}.
+     *
+     * @throws IOException if a tensor is missing, has the wrong shape, or (for float16) holds a value beyond
+     *     float16's range
+     */
+    public static LlamaModel create(LlamaConfig config, Map<String, Safetensors.Tensor> tensors, Device device,
+                                    int maxContext, WeightPrecision precision, LoadProgress progress)
+            throws IOException {
         Map<String, long[]> expected = expectedShapes(config);
         for (String name : tensors.keySet()) {
             // Old checkpoints store the rotary frequencies as a buffer; they are recomputed from the config.
@@ -64,34 +105,76 @@ public final class LlamaModel implements AutoCloseable {
                 throw new IOException("checkpoint has tensor " + name + ", which this configuration does not use");
             }
         }
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            Safetensors.Tensor t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new IOException("checkpoint lacks tensor " + e.getKey());
+            }
+            if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
+                throw new IOException("tensor " + e.getKey() + " has shape " + java.util.Arrays.toString(t.shape())
+                        + ", expected " + java.util.Arrays.toString(e.getValue()));
+            }
+        }
         long total = 0;
         for (String name : expected.keySet()) {
-            Safetensors.Tensor t = tensors.get(name);
-            total += t == null ? 0 : 4L * t.data().length;
+            total += 4L * tensors.get(name).data().length;
         }
-        long done = 0;
+        long[] done = {0};
         progress.update("to device", 0, total);
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
-            for (Map.Entry<String, long[]> e : expected.entrySet()) {
-                Safetensors.Tensor t = tensors.get(e.getKey());
-                if (t == null) {
-                    throw new IOException("checkpoint lacks tensor " + e.getKey());
+            for (Map.Entry<String, List<String>> e : servingLayout(config).entrySet()) {
+                List<String> parts = e.getValue();
+                boolean matrix = !e.getKey().endsWith("norm.weight");
+                float[] data = parts.size() == 1 ? tensors.get(parts.get(0)).data()
+                        : concat(parts.stream().map(p -> tensors.get(p).data()).toList());
+                long[] first = tensors.get(parts.get(0)).shape();
+                long[] shape = first.clone();
+                shape[0] = 0;
+                for (String p : parts) {
+                    shape[0] += tensors.get(p).shape()[0];
                 }
-                if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
-                    throw new IOException("tensor " + e.getKey() + " has shape " + java.util.Arrays.toString(t.shape())
-                            + ", expected " + java.util.Arrays.toString(e.getValue()));
+                if (matrix && precision == WeightPrecision.FLOAT16) {
+                    requireFloat16Range(e.getKey(), data);
                 }
-                weights.put(e.getKey(), manager.create(t.data(), new Shape(t.shape())));
-                done += 4L * t.data().length;
-                progress.update("to device", done, total);
+                NDArray array = manager.create(data, new Shape(shape));
+                if (matrix && precision != WeightPrecision.FLOAT32) {
+                    NDArray narrowed = array.toType(precision.dataType(), false);
+                    array.close();
+                    array = narrowed;
+                }
+                weights.put(e.getKey(), array);
+                done[0] += 4L * data.length;
+                progress.update("to device", done[0], total);
             }
-            return new LlamaModel(config, manager, weights, Math.min(maxContext, config.maxPositions()));
+            return new LlamaModel(config, precision, manager, weights, Math.min(maxContext, config.maxPositions()));
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    private static void requireFloat16Range(String name, float[] data) throws IOException {
+        for (float v : data) {
+            if (!(Math.abs(v) <= FLOAT16_MAX)) {
+                throw new IOException("tensor " + name + " holds " + v + ", outside float16's range: load it as float32");
+            }
+        }
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        int n = 0;
+        for (float[] p : parts) {
+            n += p.length;
+        }
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 
     /** The tensor names and shapes a checkpoint of this configuration must have. */
@@ -134,9 +217,38 @@ public final class LlamaModel implements AutoCloseable {
         return shapes;
     }
 
+    /** Each stored tensor and the checkpoint tensors it concatenates along its first dimension, in order. */
+    static Map<String, List<String>> servingLayout(LlamaConfig c) {
+        Map<String, List<String>> layout = new LinkedHashMap<>();
+        for (String name : expectedShapes(c).keySet()) {
+            String fused = fusedName(name);
+            layout.computeIfAbsent(fused, k -> new ArrayList<>()).add(name);
+        }
+        return layout;
+    }
+
+    private static String fusedName(String name) {
+        for (String p : new String[] {"q_proj", "k_proj", "v_proj"}) {
+            if (name.contains("self_attn." + p + ".")) {
+                return name.replace(p, "qkv_proj");
+            }
+        }
+        for (String p : new String[] {"gate_proj", "up_proj"}) {
+            if (name.contains("mlp." + p + ".")) {
+                return name.replace(p, "gate_up_proj");
+            }
+        }
+        return name;
+    }
+
     /** The configuration. */
     public LlamaConfig config() {
         return config;
+    }
+
+    /** How the matrices are stored. */
+    public WeightPrecision precision() {
+        return precision;
     }
 
     /** The manager owning the weights; caches and scratch managers hang below it. */
@@ -149,7 +261,10 @@ public final class LlamaModel implements AutoCloseable {
         return ropePositions;
     }
 
-    /** The weights, for training (attach gradients) and export. */
+    /**
+     * The stored weights in serving layout (fused {@code qkv_proj} and {@code gate_up_proj}), for training
+     * (attach gradients) and for counting bytes.
+     */
     public Map<String, NDArray> weights() {
         return weights;
     }
@@ -159,16 +274,35 @@ public final class LlamaModel implements AutoCloseable {
         return manager.getDevice();
     }
 
-    /** The weights as tensors in Hugging Face layout. */
+    /** The weights as float32 tensors in Hugging Face layout (fused matrices split again). */
     public Map<String, Safetensors.Tensor> toTensors() {
+        Map<String, long[]> shapes = expectedShapes(config);
         Map<String, Safetensors.Tensor> out = new LinkedHashMap<>();
-        weights.forEach((name, w) -> out.put(name, new Safetensors.Tensor(w.getShape().getShape(), w.toFloatArray())));
-        return out;
+        servingLayout(config).forEach((fused, parts) -> {
+            NDArray w = weights.get(fused);
+            float[] data = w.getDataType() == DataType.FLOAT32 ? w.toFloatArray()
+                    : w.toType(DataType.FLOAT32, false).toFloatArray();
+            int at = 0;
+            for (String p : parts) {
+                long[] shape = shapes.get(p);
+                int n = (int) new Shape(shape).size();
+                out.put(p, new Safetensors.Tensor(shape, java.util.Arrays.copyOfRange(data, at, at + n)));
+                at += n;
+            }
+        });
+        Map<String, Safetensors.Tensor> ordered = new LinkedHashMap<>();
+        shapes.keySet().forEach(name -> ordered.put(name, out.get(name)));
+        return ordered;
     }
 
-    /** A new KV cache for one sequence of up to {@code capacity} positions. */
+    /** A new KV cache for one sequence of up to {@code capacity} positions, reserved in the model's pool. */
     public KvCache newCache(int capacity) {
-        return new KvCache(config, manager, Math.min(capacity, ropePositions));
+        return new KvCache(pool, Math.min(capacity, ropePositions));
+    }
+
+    /** Positions the KV pool holds now, free or reserved. */
+    public int kvPoolPositions() {
+        return pool.positions();
     }
 
     /** One sequence's new tokens and its cache. */
@@ -177,15 +311,15 @@ public final class LlamaModel implements AutoCloseable {
 
     /**
      * Runs new tokens of several sequences through the model at once (prefill, decode or both), appending
-     * their keys and values to each sequence's cache. Projections and MLPs run on all rows together;
-     * attention runs per sequence against its own cache.
+     * their keys and values to each sequence's cache. Projections and MLPs run on all rows together; the
+     * attention of every single-token chunk (decoding) runs as one batched product over the gathered caches,
+     * and each longer chunk (a prompt) attends on its own.
      *
      * @param allPositions whether to return logits for every new position (rows in chunk order) or only
      *     for the last position of each chunk
      * @return logits, float32, shape (rows, vocab); the caller closes {@code scratch}
      */
     public NDArray forward(List<Chunk> chunks, boolean allPositions, NDManager scratch) {
-        int rows = 0;
         for (Chunk c : chunks) {
             if (c.tokens().length == 0) {
                 throw new IllegalArgumentException("a chunk needs at least one token");
@@ -193,27 +327,47 @@ public final class LlamaModel implements AutoCloseable {
             if (c.cache().length() + c.tokens().length > c.cache().capacity()) {
                 throw new IllegalArgumentException("sequence exceeds its cache capacity " + c.cache().capacity());
             }
-            rows += c.tokens().length;
         }
-        long[] ids = new long[rows];
-        int at = 0;
-        for (Chunk c : chunks) {
-            System.arraycopy(c.tokens(), 0, ids, at, c.tokens().length);
-            at += c.tokens().length;
+        StepPlan plan = StepPlan.of(chunks);
+        int d = config.headDim();
+        int heads = config.heads();
+        int kvHeads = config.kvHeads();
+        NDArray x = embed(scratch.create(plan.tokens), scratch);
+        NDArray positions = scratch.create(plan.positions);
+        NDArray cos = attached(ropeCos.get(new NDIndex("{}", positions)), scratch).reshape(plan.rows, 1, d);
+        NDArray sin = attached(ropeSin.get(new NDIndex("{}", positions)), scratch).reshape(plan.rows, 1, d);
+        NDIndex writeSlots = new NDIndex("{}", scratch.create(plan.writeSlots));
+        NDIndex decodeSlots = plan.decodeRows == 0 ? null : new NDIndex("{}", scratch.create(plan.decodeSlots));
+        NDArray decodeMask = plan.decodeRows == 0 ? null
+                : scratch.create(plan.decodeMask, new Shape(plan.decodeRows, 1, 1, plan.decodeKeys));
+        List<NDIndex> promptSlots = new ArrayList<>();
+        List<NDArray> promptMasks = new ArrayList<>();
+        for (int i = 0; i < plan.prompts.size(); i++) {
+            Chunk c = plan.prompts.get(i);
+            promptSlots.add(new NDIndex("{}", scratch.create(plan.promptSlots.get(i))));
+            NDArray mask = causalMask(c.cache().length(), c.tokens().length, scratch);
+            promptMasks.add(config.groupSize() == 1 ? mask : mask.tile(new long[] {config.groupSize(), 1}));
         }
-        NDArray x = embed(scratch.create(ids), scratch);
+        double scale = 1.0 / Math.sqrt(d);
         for (int layer = 0; layer < config.layers(); layer++) {
             String p = "model.layers." + layer + ".";
             NDArray h = rmsNorm(x, w(p + "input_layernorm.weight"));
-            NDArray q = linear(h, p + "self_attn.q_proj");
-            NDArray k = linear(h, p + "self_attn.k_proj");
-            NDArray v = linear(h, p + "self_attn.v_proj");
+            NDArray qkv = linear(h, p + "self_attn.qkv_proj").reshape(plan.rows, heads + 2L * kvHeads, d);
+            NDArray qk = rope(qkv.get(new NDIndex(":, :" + (heads + kvHeads))), cos, sin);
+            NDArray q = qk.get(new NDIndex(":, :" + heads));
+            pool.keys(layer).set(writeSlots, qk.get(new NDIndex(":, " + heads + ":")));
+            pool.values(layer).set(writeSlots, qkv.get(new NDIndex(":, " + (heads + kvHeads) + ":")));
             NDList outputs = new NDList();
-            int row = 0;
-            for (Chunk c : chunks) {
-                int t = c.tokens().length;
-                NDIndex rowsOf = new NDIndex(row + ":" + (row + t));
-                outputs.add(cachedAttention(q.get(rowsOf), k.get(rowsOf), v.get(rowsOf), c.cache(), layer, scratch));
+            if (plan.decodeRows > 0) {
+                NDArray dq = plan.decodeRows == plan.rows ? q : q.get(new NDIndex(":" + plan.decodeRows));
+                outputs.add(decodeAttention(dq.mul(scale), layer, decodeSlots, decodeMask, plan.decodeRows,
+                        plan.decodeKeys, scratch));
+            }
+            int row = plan.decodeRows;
+            for (int i = 0; i < plan.prompts.size(); i++) {
+                int t = plan.prompts.get(i).tokens().length;
+                NDArray pq = plan.rows == t ? q : q.get(new NDIndex(row + ":" + (row + t)));
+                outputs.add(promptAttention(pq.mul(scale), layer, promptSlots.get(i), promptMasks.get(i), t, scratch));
                 row += t;
             }
             NDArray attention = outputs.size() == 1 ? outputs.get(0) : NDArrays.concat(outputs, 0);
@@ -223,16 +377,55 @@ public final class LlamaModel implements AutoCloseable {
         for (Chunk c : chunks) {
             c.cache().advance(c.tokens().length);
         }
-        if (!allPositions) {
-            long[] last = new long[chunks.size()];
-            int end = 0;
-            for (int i = 0; i < chunks.size(); i++) {
-                end += chunks.get(i).tokens().length;
-                last[i] = end - 1;
-            }
-            x = x.get(new NDIndex("{}", scratch.create(last)));
+        long[] select = allPositions ? plan.rowsInChunkOrder() : plan.lastRowsInChunkOrder();
+        if (!isIdentity(select, plan.rows)) {
+            x = x.get(new NDIndex("{}", scratch.create(select)));
         }
         return lmHead(rmsNorm(x, w("model.norm.weight")));
+    }
+
+    private static boolean isIdentity(long[] select, int rows) {
+        if (select.length != rows) {
+            return false;
+        }
+        for (int i = 0; i < rows; i++) {
+            if (select[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Attention of {@code b} single-token queries (b, heads, d) against their sequences' caches, gathered
+     * as (b, keys, kvHeads, d) and padded to the longest; padding is masked.
+     */
+    private NDArray decodeAttention(NDArray q, int layer, NDIndex slots, NDArray mask, int b, int keys,
+                                    NDManager scratch) {
+        int kvHeads = config.kvHeads();
+        int d = config.headDim();
+        NDArray k = attached(pool.keys(layer).get(slots), scratch).reshape(b, keys, kvHeads, d).transpose(0, 2, 3, 1);
+        NDArray v = attached(pool.values(layer).get(slots), scratch).reshape(b, keys, kvHeads, d)
+                .transpose(0, 2, 1, 3);
+        NDArray scores = q.reshape(b, kvHeads, config.groupSize(), d).matMul(k).add(mask);
+        return scores.softmax(-1).matMul(v).reshape(b, (long) config.heads() * d);
+    }
+
+    /**
+     * Attention of one prompt chunk's {@code t} queries (t, heads, d) against its cache: each key/value head
+     * serves its {@code g} query heads as one (g * t) x keys product. {@code mask} is the causal mask tiled to
+     * (g * t, keys).
+     */
+    private NDArray promptAttention(NDArray q, int layer, NDIndex slots, NDArray mask, int t, NDManager scratch) {
+        int kvHeads = config.kvHeads();
+        int g = config.groupSize();
+        int d = config.headDim();
+        NDArray k = attached(pool.keys(layer).get(slots), scratch).transpose(1, 2, 0);
+        NDArray v = attached(pool.values(layer).get(slots), scratch).transpose(1, 0, 2);
+        NDArray grouped = q.reshape(t, kvHeads, g, d).transpose(1, 2, 0, 3).reshape(kvHeads, (long) g * t, d);
+        NDArray scores = grouped.matMul(k).add(mask);
+        return scores.softmax(-1).matMul(v).reshape(kvHeads, g, t, d).transpose(2, 0, 1, 3)
+                .reshape(t, (long) config.heads() * d);
     }
 
     /**
@@ -250,42 +443,26 @@ public final class LlamaModel implements AutoCloseable {
             throw new IllegalArgumentException("sequence longer than " + ropePositions);
         }
         int d = config.headDim();
+        int heads = config.heads();
+        int kvHeads = config.kvHeads();
         NDArray x = embed(tokens, scratch);
-        NDArray cos = attached(ropeCos.get(new NDIndex(":" + length)), scratch);
-        NDArray sin = attached(ropeSin.get(new NDIndex(":" + length)), scratch);
+        NDArray cos = attached(ropeCos.get(new NDIndex(":" + length)), scratch).reshape(1, length, 1, d);
+        NDArray sin = attached(ropeSin.get(new NDIndex(":" + length)), scratch).reshape(1, length, 1, d);
         NDArray mask = causalMask(0, length, scratch);
         for (int layer = 0; layer < config.layers(); layer++) {
             String p = "model.layers." + layer + ".";
             NDArray h = rmsNorm(x, w(p + "input_layernorm.weight"));
-            NDArray q = heads(linear(h, p + "self_attn.q_proj"), batch, length, config.heads());
-            NDArray k = heads(linear(h, p + "self_attn.k_proj"), batch, length, config.kvHeads());
-            NDArray v = heads(linear(h, p + "self_attn.v_proj"), batch, length, config.kvHeads());
-            NDArray out = attend(rope(q, cos, sin), rope(k, cos, sin), v, mask, batch, length, length);
-            NDArray merged = out.transpose(0, 2, 1, 3).reshape(batch, length, (long) config.heads() * d);
+            NDArray qkv = linear(h, p + "self_attn.qkv_proj").reshape(batch, length, heads + 2L * kvHeads, d);
+            NDArray qk = rope(qkv.get(new NDIndex(":, :, :" + (heads + kvHeads))), cos, sin);
+            NDArray q = qk.get(new NDIndex(":, :, :" + heads)).transpose(0, 2, 1, 3);
+            NDArray k = qk.get(new NDIndex(":, :, " + heads + ":")).transpose(0, 2, 1, 3);
+            NDArray v = qkv.get(new NDIndex(":, :, " + (heads + kvHeads) + ":")).transpose(0, 2, 1, 3);
+            NDArray out = attend(q, k, v, mask, batch, length, length);
+            NDArray merged = out.transpose(0, 2, 1, 3).reshape(batch, length, (long) heads * d);
             x = x.add(linear(merged, p + "self_attn.o_proj"));
             x = x.add(mlp(rmsNorm(x, w(p + "post_attention_layernorm.weight")), p));
         }
         return lmHead(rmsNorm(x, w("model.norm.weight")));
-    }
-
-    private NDArray cachedAttention(NDArray q, NDArray k, NDArray v, KvCache cache, int layer, NDManager scratch) {
-        int t = (int) q.getShape().get(0);
-        int start = cache.length();
-        int end = start + t;
-        NDArray cos = attached(ropeCos.get(new NDIndex(start + ":" + end)), scratch);
-        NDArray sin = attached(ropeSin.get(new NDIndex(start + ":" + end)), scratch);
-        NDArray qh = rope(heads(q.expandDims(0), 1, t, config.heads()), cos, sin);
-        NDArray kh = rope(heads(k.expandDims(0), 1, t, config.kvHeads()), cos, sin);
-        NDArray vh = heads(v.expandDims(0), 1, t, config.kvHeads());
-        NDIndex filled = new NDIndex(":, :, " + start + ":" + end + ", :");
-        cache.keys(layer).set(filled, kh);
-        cache.values(layer).set(filled, vh);
-        NDIndex upTo = new NDIndex(":, :, :" + end + ", :");
-        NDArray keys = attached(cache.keys(layer).get(upTo), scratch);
-        NDArray values = attached(cache.values(layer).get(upTo), scratch);
-        NDArray mask = t == 1 ? null : causalMask(start, t, scratch);
-        NDArray out = attend(qh, keys, values, mask, 1, t, end);
-        return out.transpose(0, 2, 1, 3).reshape(t, (long) config.heads() * config.headDim());
     }
 
     /**
@@ -310,18 +487,9 @@ public final class LlamaModel implements AutoCloseable {
         return keyPositions.gt(queryPositions).toType(DataType.FLOAT32, false).mul(MASKED);
     }
 
-    /** (batch, length, heads*d) to (batch, heads, length, d). */
-    private NDArray heads(NDArray x, long batch, int length, int heads) {
-        return x.reshape(batch, length, heads, config.headDim()).transpose(0, 2, 1, 3);
-    }
-
-    /** Rotary embedding in the Hugging Face "rotate half" form. */
+    /** Rotary embedding in the Hugging Face "rotate half" form, over the last dimension. */
     private NDArray rope(NDArray x, NDArray cos, NDArray sin) {
-        int half = config.headDim() / 2;
-        NDArray first = x.get(new NDIndex("..., :" + half));
-        NDArray second = x.get(new NDIndex("..., " + half + ":"));
-        NDArray rotated = NDArrays.concat(new NDList(second.neg(), first), -1);
-        return x.mul(cos).add(rotated.mul(sin));
+        return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
@@ -330,24 +498,40 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     private NDArray mlp(NDArray h, String prefix) {
-        NDArray gate = linear(h, prefix + "mlp.gate_proj");
-        NDArray up = linear(h, prefix + "mlp.up_proj");
-        return linear(config.activation().apply(gate).mul(up), prefix + "mlp.down_proj");
+        NDArray gateUp = linear(h, prefix + "mlp.gate_up_proj");
+        NDList halves = gateUp.split(2, gateUp.getShape().dimension() - 1);
+        return linear(config.activation().apply(halves.get(0)).mul(halves.get(1)), prefix + "mlp.down_proj");
     }
 
+    /**
+     * {@code x W^T + b} in one operation. Half-precision weights multiply a half-precision copy of {@code x}
+     * when it has few rows (decoding); on a CPU, for more rows (prompts, large batches) the weight is widened
+     * to float32 for the product instead, because PyTorch's half-precision CPU matrix product slows down
+     * with rows faster than its float32 one (measured: equal near 8 rows, 3.2 times slower at 128).
+     */
     private NDArray linear(NDArray x, String name) {
-        NDArray y = x.matMul(attached(w(name + ".weight").transpose(), x.getManager()));
+        NDArray weight = w(name + ".weight");
         NDArray bias = weights.get(name + ".bias");
-        return bias == null ? y : y.add(bias);
+        if (precision == WeightPrecision.FLOAT32) {
+            return Linear.linear(x, weight, bias).singletonOrThrow();
+        }
+        long rows = x.getShape().size() / x.getShape().get(x.getShape().dimension() - 1);
+        if (rows > HALF_PRECISION_MAX_ROWS && !isGpu) {
+            NDManager scratch = x.getManager();
+            return Linear.linear(x, attached(weight.toType(DataType.FLOAT32, false), scratch),
+                    bias == null ? null : attached(bias.toType(DataType.FLOAT32, false), scratch)).singletonOrThrow();
+        }
+        NDArray narrow = x.toType(precision.dataType(), false);
+        return Linear.linear(narrow, weight, bias).singletonOrThrow().toType(DataType.FLOAT32, false);
     }
 
     private NDArray embed(NDArray ids, NDManager scratch) {
-        return attached(w("model.embed_tokens.weight").get(new NDIndex("{}", ids)), scratch);
+        NDArray rows = attached(w("model.embed_tokens.weight").get(new NDIndex("{}", ids)), scratch);
+        return rows.getDataType() == DataType.FLOAT32 ? rows : rows.toType(DataType.FLOAT32, false);
     }
 
     private NDArray lmHead(NDArray x) {
-        String head = config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
-        return x.matMul(attached(w(head).transpose(), x.getManager()));
+        return linear(x, config.tieWordEmbeddings() ? "model.embed_tokens" : "lm_head");
     }
 
     private NDArray w(String name) {
@@ -371,6 +555,7 @@ public final class LlamaModel implements AutoCloseable {
 
     @Override
     public void close() {
+        pool.close();
         manager.close();
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import network.cocoon.worker.inference.checkpoint.Safetensors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -114,6 +115,201 @@ class LlamaModelTest {
         var wrong = new java.util.LinkedHashMap<>(weights);
         wrong.put("model.norm.weight", new Safetensors.Tensor(new long[] {3}, new float[3]));
         assertThrows(IOException.class, () -> LlamaModel.create(config, wrong, Device.cpu(), 64));
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void batchedDecodeOfUnequalSequencesEqualsEachAlone(LlamaConfig config) throws IOException {
+        try (LlamaModel model = LlamaModel.create(config, randomWeights(config, 5), Device.cpu(), 64)) {
+            Random random = new Random(6);
+            int[] promptLengths = {1, 9, 4, 13};
+            long[][] prompts = new long[promptLengths.length][];
+            for (int i = 0; i < prompts.length; i++) {
+                prompts[i] = random.longs(promptLengths[i], 0, config.vocabSize()).toArray();
+            }
+            long[][] next = new long[prompts.length][3];
+            for (long[] n : next) {
+                for (int j = 0; j < n.length; j++) {
+                    n[j] = random.nextInt(config.vocabSize());
+                }
+            }
+            int vocab = config.vocabSize();
+            float[][][] alone = new float[prompts.length][3][];
+            for (int i = 0; i < prompts.length; i++) {
+                try (KvCache cache = model.newCache(20)) {
+                    run(model, List.of(new LlamaModel.Chunk(prompts[i], cache)), false);
+                    for (int j = 0; j < 3; j++) {
+                        alone[i][j] = run(model, List.of(new LlamaModel.Chunk(new long[] {next[i][j]}, cache)), false);
+                    }
+                }
+            }
+            List<KvCache> caches = new java.util.ArrayList<>();
+            try {
+                for (long[] prompt : prompts) {
+                    KvCache cache = model.newCache(20);
+                    caches.add(cache);
+                    run(model, List.of(new LlamaModel.Chunk(prompt, cache)), false);
+                }
+                for (int j = 0; j < 3; j++) {
+                    List<LlamaModel.Chunk> step = new java.util.ArrayList<>();
+                    for (int i = 0; i < prompts.length; i++) {
+                        step.add(new LlamaModel.Chunk(new long[] {next[i][j]}, caches.get(i)));
+                    }
+                    float[] together = run(model, step, false);
+                    for (int i = 0; i < prompts.length; i++) {
+                        assertClose(alone[i][j], java.util.Arrays.copyOfRange(together, i * vocab, (i + 1) * vocab));
+                    }
+                }
+            } finally {
+                caches.forEach(KvCache::close);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void promptsAndDecodesMixedInAnyOrderKeepTheCallersRowOrder(LlamaConfig config) throws IOException {
+        try (LlamaModel model = LlamaModel.create(config, randomWeights(config, 7), Device.cpu(), 64)) {
+            long[] a = {3, 4, 5};
+            long[] b = {9, 8, 7, 6};
+            long[] c = {11};
+            int vocab = config.vocabSize();
+            float[] aloneA;
+            float[] aloneB;
+            float[] aloneC;
+            try (KvCache ca = model.newCache(8); KvCache cb = model.newCache(8); KvCache cc = model.newCache(8)) {
+                run(model, List.of(new LlamaModel.Chunk(new long[] {1, 2}, ca)), false);
+                aloneA = run(model, List.of(new LlamaModel.Chunk(a, ca)), true);
+                aloneB = run(model, List.of(new LlamaModel.Chunk(b, cb)), true);
+                run(model, List.of(new LlamaModel.Chunk(new long[] {5, 6, 7}, cc)), false);
+                aloneC = run(model, List.of(new LlamaModel.Chunk(c, cc)), true);
+            }
+            try (KvCache ca = model.newCache(8); KvCache cb = model.newCache(8); KvCache cc = model.newCache(8)) {
+                run(model, List.of(new LlamaModel.Chunk(new long[] {1, 2}, ca),
+                        new LlamaModel.Chunk(new long[] {5, 6, 7}, cc)), false);
+                // A decode between two prompts: rows come back as given, however they run inside.
+                float[] together = run(model, List.of(new LlamaModel.Chunk(a, ca), new LlamaModel.Chunk(c, cc),
+                        new LlamaModel.Chunk(b, cb)), true);
+                assertClose(aloneA, java.util.Arrays.copyOfRange(together, 0, 3 * vocab));
+                assertClose(aloneC, java.util.Arrays.copyOfRange(together, 3 * vocab, 4 * vocab));
+                assertClose(aloneB, java.util.Arrays.copyOfRange(together, 4 * vocab, 8 * vocab));
+            }
+        }
+    }
+
+    @Test
+    void slotsReturnedByOneSequenceServeTheNextAndThePoolGrowsWithoutLosingKeys() throws IOException {
+        LlamaConfig config = configs().get(0);
+        try (LlamaModel model = LlamaModel.create(config, randomWeights(config, 8), Device.cpu(), 64)) {
+            long[] prompt = {1, 2, 3, 4, 5};
+            float[] reference;
+            try (KvCache cache = model.newCache(8)) {
+                run(model, List.of(new LlamaModel.Chunk(prompt, cache)), false);
+                reference = run(model, List.of(new LlamaModel.Chunk(new long[] {6}, cache)), false);
+            }
+            try (KvCache reused = model.newCache(8)) {
+                run(model, List.of(new LlamaModel.Chunk(prompt, reused)), false);
+                int before = model.kvPoolPositions();
+                // Reserve more than the pool holds: it doubles (at least), copying what `reused` wrote.
+                List<KvCache> filler = new java.util.ArrayList<>();
+                for (int i = 0; i < before / 64 + 1; i++) {
+                    filler.add(model.newCache(64));
+                }
+                assertTrue(model.kvPoolPositions() > before, "pool grew");
+                assertClose(reference, run(model, List.of(new LlamaModel.Chunk(new long[] {6}, reused)), false));
+                filler.forEach(KvCache::close);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void float16WeightsStayCloseToFloat32(LlamaConfig config) throws IOException {
+        Map<String, Safetensors.Tensor> weights = randomWeights(config, 9);
+        long[] tokens = new Random(10).longs(12, 0, config.vocabSize()).toArray();
+        float[] exact;
+        float[] half;
+        try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64)) {
+            exact = logitsOfEveryPosition(model, tokens);
+        }
+        try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64, WeightPrecision.FLOAT16,
+                network.cocoon.worker.inference.LoadProgress.NONE)) {
+            assertEquals(ai.djl.ndarray.types.DataType.FLOAT16,
+                    model.weights().get("model.embed_tokens.weight").getDataType());
+            half = logitsOfEveryPosition(model, tokens);
+        }
+        float worst = 0;
+        float scale = 0;
+        for (int i = 0; i < exact.length; i++) {
+            worst = Math.max(worst, Math.abs(exact[i] - half[i]));
+            scale = Math.max(scale, Math.abs(exact[i]));
+        }
+        // float16 keeps 11 significant bits; through a few layers the logits move by well under 1% of their range.
+        assertTrue(worst <= 0.01f * scale, "max |difference| " + worst + " against logits up to " + scale);
+    }
+
+    @Test
+    void float16RefusesWeightsBeyondItsRange() {
+        LlamaConfig config = configs().get(0);
+        Map<String, Safetensors.Tensor> weights = new java.util.LinkedHashMap<>(randomWeights(config, 11));
+        Safetensors.Tensor v = weights.get("model.layers.1.self_attn.v_proj.weight");
+        float[] data = v.data().clone();
+        data[3] = 70_000f;
+        weights.put("model.layers.1.self_attn.v_proj.weight", new Safetensors.Tensor(v.shape(), data));
+        IOException e = assertThrows(IOException.class, () -> LlamaModel.create(config, weights, Device.cpu(), 64,
+                WeightPrecision.FLOAT16, network.cocoon.worker.inference.LoadProgress.NONE));
+        assertTrue(e.getMessage().contains("model.layers.1.self_attn.qkv_proj.weight"), e.getMessage());
+        assertTrue(e.getMessage().contains("float16"), e.getMessage());
+    }
+
+    @Test
+    void aDecodeStepRunsAsManyOperationsForSixteenSequencesAsForOne() throws IOException {
+        LlamaConfig config = configs().get(0);
+        try (LlamaModel model = LlamaModel.create(config, randomWeights(config, 12), Device.cpu(), 64)) {
+            assertEquals(tensorsPerDecodeStep(model, 1), tensorsPerDecodeStep(model, 16));
+        }
+    }
+
+    /** Tensors a decode step leaves in its scratch manager: one per operation result or uploaded index. */
+    static int tensorsPerDecodeStep(LlamaModel model, int batch) {
+        List<KvCache> caches = new java.util.ArrayList<>();
+        try {
+            List<LlamaModel.Chunk> prompts = new java.util.ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                KvCache cache = model.newCache(8);
+                caches.add(cache);
+                prompts.add(new LlamaModel.Chunk(new long[] {1, 2, 3 + i % 3}, cache));
+            }
+            run(model, prompts, false);
+            List<LlamaModel.Chunk> step = new java.util.ArrayList<>();
+            for (KvCache cache : caches) {
+                step.add(new LlamaModel.Chunk(new long[] {4}, cache));
+            }
+            try (NDManager scratch = model.manager().newSubManager()) {
+                model.forward(step, false, scratch);
+                return scratch.getManagedArrays().size();
+            }
+        } finally {
+            caches.forEach(KvCache::close);
+        }
+    }
+
+    /**
+     * A 12-token prompt's logits at every position (more rows than half-precision products take: the weights
+     * are widened) followed by three single-token steps (half-precision products).
+     */
+    private static float[] logitsOfEveryPosition(LlamaModel model, long[] tokens) {
+        assertTrue(tokens.length > LlamaModel.HALF_PRECISION_MAX_ROWS);
+        try (KvCache cache = model.newCache(tokens.length + 3)) {
+            float[] prompt = run(model, List.of(new LlamaModel.Chunk(tokens, cache)), true);
+            int vocab = model.config().vocabSize();
+            float[] out = java.util.Arrays.copyOf(prompt, prompt.length + 3 * vocab);
+            for (int i = 0; i < 3; i++) {
+                float[] step = run(model, List.of(new LlamaModel.Chunk(new long[] {tokens[i]}, cache)), false);
+                System.arraycopy(step, 0, out, prompt.length + i * vocab, vocab);
+            }
+            return out;
+        }
     }
 
     private static float[] run(LlamaModel model, List<LlamaModel.Chunk> chunks, boolean all) {
