@@ -79,7 +79,7 @@ def main():
     make_checkpoint(args.checkpoint)
     print(f"transformers {transformers.__version__}, torch {torch.__version__}, {torch.get_num_threads()} threads")
     for dtype in (torch.float32, torch.bfloat16):
-        model = AutoModelForCausalLM.from_pretrained(args.checkpoint, torch_dtype=dtype,
+        model = AutoModelForCausalLM.from_pretrained(args.checkpoint, dtype=dtype,
                                                      attn_implementation="sdpa").eval()
         generator = torch.Generator().manual_seed(1)
         print(f"\nHugging Face transformers, {str(dtype).replace('torch.', '')}, prompt {PROMPT}, {STEPS} decode steps")

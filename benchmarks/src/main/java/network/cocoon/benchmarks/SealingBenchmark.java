@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The {@code floor*} methods do the same work with nothing but the fastest primitives the JVM offers, each
  * instance made once in setup: BouncyCastle's X25519 (key generation and one agreement), the JDK's
  * HMAC-SHA256 (as many MACs as the key schedule computes, on inputs of the same size) and the JDK's AEAD over
- * the same bytes. So {@code sealRequest / floorSealRequest} is the price of the protocol code itself.
+ * the same bytes, keyed with the last MAC's output as the protocol's AEAD is keyed with derived bytes (a key
+ * reused from the previous operation would let the JDK skip AES's key expansion, which no real exchange
+ * can). So {@code sealRequest / floorSealRequest} is the price of the protocol code itself.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,8 +61,10 @@ public class SealingBenchmark {
     private KeyConfig config;
     private HpkeSuite suite;
     private byte[] body;
-    private SealedRequest exchange;
-    private byte[] response;
+    /** As many exchanges as the floor has keys, opened in turn, so that each open derives another key. */
+    private final SealedRequest[] exchanges = new SealedRequest[64];
+    private final byte[][] responses = new byte[64][];
+    private long openedResponses;
 
     private final SecureRandom random = new SecureRandom();
     private X25519PublicKeyParameters workerKey;
@@ -68,11 +72,14 @@ public class SealingBenchmark {
     private SecretKeySpec macKey;
     private byte[] macInput;
     private Cipher cipher;
-    private SecretKeySpec aeadKey;
     private byte[] nonce;
     private long counter;
-    private byte[] floorCiphertext;
-    private byte[] floorNonce;
+    /** Responses sealed under this many keys, opened in turn: each open keys the cipher afresh. */
+    private static final int FLOOR_KEYS = 64;
+    private final byte[][] floorKeys = new byte[FLOOR_KEYS][];
+    private final byte[][] floorNonces = new byte[FLOOR_KEYS][];
+    private final byte[][] floorCiphertexts = new byte[FLOOR_KEYS][];
+    private long opened;
 
     @Setup
     public void setUp() throws SealingException, GeneralSecurityException {
@@ -82,8 +89,10 @@ public class SealingBenchmark {
         config = new KeyConfig(1, HpkeSuite.KEM_X25519_SHA256, key.publicKey(), List.of(suite));
         body = new byte[bytes];
         new java.util.Random(1).nextBytes(body);
-        exchange = SealedRequest.seal(config, suite, body);
-        response = OpenedRequest.open(exchange.message(), config, key).sealResponse(body);
+        for (int i = 0; i < FLOOR_KEYS; i++) {
+            exchanges[i] = SealedRequest.seal(config, suite, body);
+            responses[i] = OpenedRequest.open(exchanges[i].message(), config, key).sealResponse(body);
+        }
 
         workerKey = new X25519PublicKeyParameters(key.publicKey(), 0);
         mac = Mac.getInstance("HmacSHA256", "SunJCE");
@@ -91,11 +100,15 @@ public class SealingBenchmark {
         macInput = new byte[64];
         boolean chacha = suite.aeadId() == HpkeSuite.AEAD_CHACHA20_POLY1305;
         cipher = Cipher.getInstance(chacha ? "ChaCha20-Poly1305" : "AES/GCM/NoPadding", "SunJCE");
-        aeadKey = new SecretKeySpec(new byte[suite.keyLength()], chacha ? "ChaCha20" : "AES");
         nonce = new byte[12];
-        initCipher(Cipher.ENCRYPT_MODE);
-        floorCiphertext = cipher.doFinal(body);
-        floorNonce = nonce.clone();
+        java.util.Random keys = new java.util.Random(2);
+        for (int i = 0; i < FLOOR_KEYS; i++) {
+            floorKeys[i] = new byte[32];
+            keys.nextBytes(floorKeys[i]);
+            initCipher(Cipher.ENCRYPT_MODE, floorKeys[i]);
+            floorCiphertexts[i] = cipher.doFinal(body);
+            floorNonces[i] = nonce.clone();
+        }
     }
 
     /** Seals a request: one X25519 encapsulation, the key schedule and the AEAD over the body. */
@@ -107,7 +120,8 @@ public class SealingBenchmark {
     /** Opens a response: the exporter, HKDF and the AEAD over the body. */
     @Benchmark
     public byte[] openResponse() throws SealingException {
-        return exchange.openResponse(response);
+        int i = (int) (openedResponses++ % FLOOR_KEYS);
+        return exchanges[i].openResponse(responses[i]);
     }
 
     /** The floor of {@link #sealRequest}: X25519 key generation and agreement, 8 HMACs, one AEAD seal. */
@@ -116,9 +130,9 @@ public class SealingBenchmark {
         X25519PrivateKeyParameters ephemeral = new X25519PrivateKeyParameters(random);
         byte[] dh = new byte[32];
         ephemeral.generateSecret(workerKey, dh, 0);
-        macs(SETUP_MACS, dh);
+        byte[] derived = macs(SETUP_MACS, dh);
         ephemeral.generatePublicKey().getEncoded();
-        initCipher(Cipher.ENCRYPT_MODE);
+        initCipher(Cipher.ENCRYPT_MODE, derived);
         return cipher.doFinal(body);
     }
 
@@ -126,29 +140,34 @@ public class SealingBenchmark {
     @Benchmark
     public byte[] floorOpenResponse() throws GeneralSecurityException {
         macs(RESPONSE_MACS, macInput);
-        initCipher(Cipher.DECRYPT_MODE);
-        return cipher.doFinal(floorCiphertext);
+        int i = (int) (opened++ % FLOOR_KEYS);
+        System.arraycopy(floorNonces[i], 0, nonce, 0, nonce.length);
+        initCipherWithNonce(Cipher.DECRYPT_MODE, floorKeys[i]);
+        return cipher.doFinal(floorCiphertexts[i]);
     }
 
-    private void macs(int count, byte[] input) throws GeneralSecurityException {
+    private byte[] macs(int count, byte[] input) throws GeneralSecurityException {
         for (int i = 0; i < count; i++) {
             mac.init(macKey);
             mac.update(input);
             input = mac.doFinal();
         }
+        return input;
     }
 
-    private void initCipher(int mode) throws GeneralSecurityException {
-        if (mode == Cipher.ENCRYPT_MODE) {
-            // The JDK refuses to encrypt twice under one key and nonce, as it should.
-            long n = ++counter;
-            for (int i = 0; i < 8; i++, n >>>= 8) {
-                nonce[11 - i] = (byte) n;
-            }
-        } else {
-            System.arraycopy(floorNonce, 0, nonce, 0, nonce.length);
+    /** Keys the cipher with {@code keyBytes} under the next nonce of a counter. */
+    private void initCipher(int mode, byte[] keyBytes) throws GeneralSecurityException {
+        // The JDK refuses to encrypt twice under one key and nonce, as it should.
+        long n = ++counter;
+        for (int i = 0; i < 8; i++, n >>>= 8) {
+            nonce[11 - i] = (byte) n;
         }
-        cipher.init(mode, aeadKey, suite.aeadId() == HpkeSuite.AEAD_CHACHA20_POLY1305
-                ? new IvParameterSpec(nonce) : new GCMParameterSpec(128, nonce));
+        initCipherWithNonce(mode, keyBytes);
+    }
+
+    private void initCipherWithNonce(int mode, byte[] keyBytes) throws GeneralSecurityException {
+        boolean chaCha = suite.aeadId() == HpkeSuite.AEAD_CHACHA20_POLY1305;
+        SecretKeySpec key = new SecretKeySpec(keyBytes, 0, suite.keyLength(), chaCha ? "ChaCha20" : "AES");
+        cipher.init(mode, key, chaCha ? new IvParameterSpec(nonce) : new GCMParameterSpec(128, nonce));
     }
 }

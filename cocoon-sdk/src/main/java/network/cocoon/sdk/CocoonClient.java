@@ -428,10 +428,11 @@ public final class CocoonClient implements AutoCloseable {
                 policy.maxPrice().orElse(worker.document().price()), payment);
         byte[] body = ProtocolJson.write(InferenceRequest.of(request, stream, envelope));
         SealedRequest sealed = SealedRequest.seal(worker.keyConfig(), worker.suite(), body);
+        byte[] message = sealed.message();
         if (session != null) {
-            session.sending(promise, Digests.sha256(sealed.message()), request.maxTokens());
+            session.sending(promise, Digests.sha256(message), request.maxTokens());
         }
-        return new Exchange(connection, worker, requestId, request.maxTokens(), sealed, sealed.message(), stream,
+        return new Exchange(connection, worker, requestId, request.maxTokens(), sealed, message, stream,
                 session, request.messages());
     }
 

@@ -24,7 +24,7 @@ public record WorkerIdentity(HpkeKeyPair hpkeKey, KeyConfig keyConfig, Ed25519Ke
 
     /**
      * An identity from given keys (tests and vectors). AES-128-GCM comes first: with the JDK's AES-NI and
-     * CLMUL intrinsics it seals 2 to 2.4 times as fast as ChaCha20-Poly1305 (benchmarks/README.md), and every
+     * CLMUL intrinsics it seals about twice as fast as ChaCha20-Poly1305 (benchmarks/README.md), and every
      * TDX host has those instructions.
      */
     public static WorkerIdentity of(HpkeKeyPair hpke, int keyId, Ed25519KeyPair signing) {
