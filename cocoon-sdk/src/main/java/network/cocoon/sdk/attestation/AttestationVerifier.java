@@ -36,14 +36,16 @@ public final class AttestationVerifier {
      */
     public VerifiedWorker verify(AttestationDocument document, byte[] expectedNonce) {
         if (!Labels.VERSION.equals(document.version())) {
-            throw new AttestationException(Reason.UNSUPPORTED_VERSION, "version " + document.version());
+            // The worker's text stays out of the message (it would reach logs): the field and ours name it.
+            throw new AttestationException(Reason.UNSUPPORTED_VERSION, "document version is not "
+                    + network.cocoon.sdk.protocol.Labels.VERSION);
         }
         PlatformVerifier platform = policy.verifier(document.platform()).orElseThrow(() ->
                 DevEvidence.PLATFORM.equals(document.platform())
                         ? new AttestationException(Reason.INSECURE_DEVELOPMENT_NOT_ALLOWED,
                         "worker offers only 'dev' evidence and the policy does not allow insecure development")
                         : new AttestationException(Reason.UNSUPPORTED_PLATFORM,
-                        "no verifier for platform '" + document.platform() + "'"));
+                        "no verifier in the policy for the document's platform"));
         Instant now = policy.clock().instant();
         PlatformClaims claims = withGpus(platform.verify(document, now), document, now);
 
@@ -77,8 +79,8 @@ public final class AttestationVerifier {
         }
         if (!policy.allowedModelDigests().isEmpty()
                 && !policy.allowedModelDigests().contains(document.model().digest())) {
-            throw new AttestationException(Reason.MODEL_NOT_ALLOWED, "model " + document.model().id()
-                    + " (" + document.model().digest() + ") is not allowed");
+            throw new AttestationException(Reason.MODEL_NOT_ALLOWED,
+                    "the document's model digest is not in the policy's allow-list");
         }
         if (document.powBits() > policy.maxProofOfWorkBits()) {
             throw new AttestationException(Reason.PROOF_OF_WORK_TOO_HARD, "the worker asks " + document.powBits()

@@ -46,23 +46,35 @@ public record TdxCollateral(String pckCrlIssuerChain, byte[] rootCaCrl, byte[] p
      * @throws TdxVerificationException naming the field that is missing or malformed
      */
     public static TdxCollateral fromJson(byte[] json) throws TdxVerificationException {
+        JsonNode c;
         try {
-            JsonNode c = new ObjectMapper().readTree(json);
-            HexFormat hex = HexFormat.of();
-            return new TdxCollateral(text(c, "pck_crl_issuer_chain"), hex.parseHex(text(c, "root_ca_crl")),
-                    hex.parseHex(text(c, "pck_crl")), text(c, "tcb_info_issuer_chain"), text(c, "tcb_info"),
-                    hex.parseHex(text(c, "tcb_info_signature")), text(c, "qe_identity_issuer_chain"),
-                    text(c, "qe_identity"), hex.parseHex(text(c, "qe_identity_signature")));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new TdxVerificationException(Reason.MALFORMED_COLLATERAL, "collateral bundle: " + e.getMessage(), e);
+            c = new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            // Jackson's message quotes the offending input; the bundle's bytes stay out of ours.
+            throw new TdxVerificationException(Reason.MALFORMED_COLLATERAL, "collateral bundle is not JSON", e);
         }
+        if (c == null || !c.isObject()) {
+            throw new TdxVerificationException(Reason.MALFORMED_COLLATERAL, "collateral bundle is not a JSON object");
+        }
+        return new TdxCollateral(text(c, "pck_crl_issuer_chain"), hex(c, "root_ca_crl"), hex(c, "pck_crl"),
+                text(c, "tcb_info_issuer_chain"), text(c, "tcb_info"), hex(c, "tcb_info_signature"),
+                text(c, "qe_identity_issuer_chain"), text(c, "qe_identity"), hex(c, "qe_identity_signature"));
     }
 
-    private static String text(JsonNode node, String field) throws IOException {
+    private static String text(JsonNode node, String field) throws TdxVerificationException {
         JsonNode value = node.get(field);
         if (value == null || !value.isTextual()) {
-            throw new IOException("missing " + field);
+            throw new TdxVerificationException(Reason.MALFORMED_COLLATERAL, "collateral bundle: missing " + field);
         }
         return value.asText();
+    }
+
+    private static byte[] hex(JsonNode node, String field) throws TdxVerificationException {
+        try {
+            return HexFormat.of().parseHex(text(node, field));
+        } catch (IllegalArgumentException e) {
+            throw new TdxVerificationException(Reason.MALFORMED_COLLATERAL, "collateral bundle: " + field
+                    + " is not hex");
+        }
     }
 }

@@ -1,0 +1,20 @@
+package network.cocoon.sdk.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import network.cocoon.sdk.crypto.OpenedRequest;
+import network.cocoon.sdk.crypto.SealingException;
+
+/**
+ * The worker's first parser: any bytes posted to {@code /v1/sealed} open or end in a {@link SealingException}.
+ * Seeds: the golden sealed requests (both suites).
+ */
+class SealedRequestFuzzTest {
+    @FuzzTest(maxDuration = "10s")
+    void openingAnyBytesEndsInASealingException(byte[] message) {
+        try {
+            OpenedRequest.open(message, Golden.KEY_CONFIG, Golden.WORKER_KEY);
+        } catch (SealingException expected) {
+            Invariants.fixedText(expected, message);
+        }
+    }
+}
