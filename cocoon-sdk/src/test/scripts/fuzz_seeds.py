@@ -37,7 +37,7 @@ def main():
     tdx = os.path.join(VECTORS, "tdx")
     seeds("TdxQuoteFuzzTest", "anyQuoteParsesOrIsRefused", {
         name: open(os.path.join(tdx, name), "rb").read() for name in ("tdx_quote", "tdx_quote_outdated")})
-    seeds("TdxQuoteFuzzTest", "anyCollateralParsesOrIsRefused", {
+    seeds("TdxCollateralFuzzTest", "anyCollateralParsesOrIsRefused", {
         name: open(os.path.join(tdx, name + "_collateral.json"), "rb").read()
         for name in ("tdx_quote", "tdx_quote_outdated")})
     receipt = json.load(open(os.path.join(VECTORS, "cocoon-receipt.json")))
@@ -47,6 +47,16 @@ def main():
                "signed-semi-channel": b"\x01" + hexed(semi["signedBoc"]),
                "semi-channel-state": b"\x02" + hexed(semi["unsignedBoc"])}
     seeds("PaymentBocFuzzTest", "anyBagOfCellsParsesOrIsRefused", payment)
+    import base64
+    registry = json.load(open(os.path.join(VECTORS, "ton-registry-get-workers.json")))
+    slices = [e["slice"]["bytes"] for e in registry["response"]["result"]["stack"][0][1]["elements"]]
+    registry_out = os.path.join(SDK_TEST, "resources", "network", "cocoon", "sdk", "routing",
+                                "RegistryStackFuzzTestInputs", "anyGetWorkersStackParsesOrIsRefused")
+    os.makedirs(registry_out, exist_ok=True)
+    for i, b64 in enumerate(slices):
+        # Shape byte 1: one tuple of one cell.
+        with open(os.path.join(registry_out, "endpoint-%d" % i), "wb") as f:
+            f.write(b"\x01" + base64.b64decode(b64))
     # The type byte follows ProtocolJsonFuzzTest.TYPES: request, response body, error, refusal, document.
     response_body = golden["response"]["body_utf8"].encode()
     seeds("ProtocolJsonFuzzTest", "anyBodyReadsOrIsRefused", {

@@ -62,6 +62,12 @@ public final class DevEvidence {
             }
             byte[] named = document.devRoot();
             if (named.length > 0 && trustedRoots.stream().noneMatch(root -> MessageDigest.isEqual(root, named))) {
+                // Naming a 32-byte key helps a developer pin the right one; anything else is named by its
+                // length only, so that a hostile document cannot put arbitrary bytes into the message.
+                if (named.length != 32) {
+                    throw new AttestationException(AttestationException.Reason.EVIDENCE_INVALID,
+                            "the document's devRoot is " + named.length + " bytes, not a 32-byte Ed25519 key");
+                }
                 throw new AttestationException(AttestationException.Reason.EVIDENCE_INVALID,
                         "the worker names dev root " + HexFormat.of().formatHex(named)
                                 + ", which this policy does not trust");

@@ -153,7 +153,8 @@ public final class TonHttpApi implements TonApi {
             case "cell", "slice" -> new TvmValue.CellValue(bytes(value, type));
             case "tuple", "list" -> tuple(value, 1);
             case "null" -> new TvmValue.Null();
-            default -> throw malformed("stack entry type '" + type + "' is not supported");
+            // The API's text stays out of the message (it reaches logs); the field names the problem.
+            default -> throw malformed("stack entry type is not one of num, cell, slice, tuple, list, null");
         };
     }
 
@@ -179,7 +180,7 @@ public final class TonHttpApi implements TonApi {
                 yield new TvmValue.Num(new BigInteger(text));
             }
             case "tvm.stackEntryNull" -> new TvmValue.Null();
-            default -> throw malformed("stack object type '" + type + "' is not supported");
+            default -> throw malformed("stack object @type is not a supported tvm type");
         };
     }
 
