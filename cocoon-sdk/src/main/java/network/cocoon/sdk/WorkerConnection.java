@@ -191,7 +191,8 @@ final class WorkerConnection {
         } catch (IOException e) {
             // An error page that is not ours: the status alone is what we know.
         }
-        return new Rejection(new WorkerRejectedException(response.code(), code, message), refusal);
+        return new Rejection(new WorkerRejectedException(response.code(), code, message,
+                response.header("Retry-After")), refusal);
     }
 
     static byte[] readLimited(ResponseBody body, int limit) throws IOException {

@@ -81,6 +81,8 @@ class ClientAdmissionTest {
             WorkerRejectedException limited = assertThrows(WorkerRejectedException.class, () -> greedy.chat(ask));
             assertEquals(429, limited.httpStatus());
             assertEquals(ErrorCode.RATE_LIMITED, limited.code());
+            assertTrue(limited.retryAfter().isPresent() && limited.retryAfter().get().toSeconds() >= 1,
+                    "Retry-After reaches the caller: " + limited.retryAfter());
             assertEquals("42", other.chat(ask).content(), "another channel is not limited");
         }
     }

@@ -69,6 +69,7 @@ class DrainTest {
             assertEquals("{\"status\":\"draining\"}", r.body());
             WorkerRejectedException refused = assertThrows(WorkerRejectedException.class, () -> second.chat(ask));
             assertEquals(ErrorCode.BUSY, refused.code());
+            assertEquals(java.util.Optional.of(Duration.ofSeconds(1)), refused.retryAfter());
             release.countDown();
             assertEquals("42", inFlight.get().content(), "the request in flight finished, verified");
             assertTrue(drained.get(), "drained within the grace period");
