@@ -39,6 +39,11 @@ public final class PaymentDesk {
     private final Price price;
     private final Clock clock;
     private final ConcurrentHashMap<TonAddress, Account> accounts = new ConcurrentHashMap<>();
+    /** When a ledger write last failed ({@link System#nanoTime}), or 0 when the last write succeeded. */
+    private volatile long ledgerFailedAt;
+
+    /** How long after a failed ledger write the worker reports itself not ready. */
+    static final long LEDGER_COOL_DOWN_NANOS = 10_000_000_000L;
 
     /**
      * A desk charging {@code price}, signing receipts with the worker's attested {@code signingKey}.
@@ -69,6 +74,21 @@ public final class PaymentDesk {
     /** The ledger. */
     public PaymentLedger ledger() {
         return ledger;
+    }
+
+    /**
+     * Whether a ledger write failed within the last ten seconds (a full or read-only disk, a broken database).
+     * The worker then reports itself not ready, so that routers send paid work elsewhere; after the cool-down
+     * the next paid request tries the ledger again, and its success clears this.
+     */
+    public boolean ledgerFailing() {
+        long at = ledgerFailedAt;
+        return at != 0 && System.nanoTime() - at < LEDGER_COOL_DOWN_NANOS;
+    }
+
+    private void ledgerFailed() {
+        long now = System.nanoTime();
+        ledgerFailedAt = now == 0 ? 1 : now;
     }
 
     /**
@@ -175,8 +195,8 @@ public final class PaymentDesk {
          * Checks the promise against the channel for a request of {@code promptTokens} that may generate
          * {@code maxTokens}, stores it durably and reserves the request's maximum cost.
          *
-         * @throws PaymentRefusal 402 with what would be accepted, or 400 naming the field
-         * @throws PaymentLedger.LedgerException if the promise cannot be stored (the request must fail)
+         * @throws PaymentRefusal 402 with what would be accepted, 400 naming the field, or 503 when the promise
+         *     cannot be stored (the ledger's disk is full or read-only): nothing was stored, nothing is generated
          */
         public void admit(int promptTokens, int maxTokens) {
             long cost;
@@ -213,7 +233,14 @@ public final class PaymentDesk {
                     }
                     throw PaymentRefusal.required(new PaymentDemand(required, account.charged, account.seqno));
                 }
-                ledger.storePromise(params, promise);
+                try {
+                    ledger.storePromise(params, promise);
+                } catch (PaymentLedger.LedgerException e) {
+                    // Nothing was stored and nothing generated: the worker may say it did not process this.
+                    ledgerFailed();
+                    throw PaymentRefusal.unavailable("the worker cannot record payments now");
+                }
+                ledgerFailedAt = 0;
                 account.seqno = seqno;
                 account.sent = sent;
                 account.reserved += cost;
@@ -232,6 +259,8 @@ public final class PaymentDesk {
          *
          * @param requestHash SHA-256 of the sealed request
          * @param resultHash the result statement's completion hash
+         * @throws PaymentLedger.LedgerException if the receipt cannot be recorded: the answer must then be
+         *     withheld, and nothing is charged (the ticket's {@link #release} frees the reservation)
          */
         public SignedReceipt settle(byte[] requestHash, byte[] resultHash, long promptTokens, long completionTokens) {
             if (!admitted || settled) {
@@ -248,7 +277,13 @@ public final class PaymentDesk {
                         requestHash, resultHash, promptTokens, completionTokens, price, amount, cumulative,
                         clock.instant().getEpochSecond());
                 SignedReceipt signed = SignedReceipt.sign(receipt, signingKey);
-                ledger.recordReceipt(address, signed);
+                try {
+                    ledger.recordReceipt(address, signed);
+                } catch (PaymentLedger.LedgerException e) {
+                    ledgerFailed();
+                    throw e;
+                }
+                ledgerFailedAt = 0;
                 account.charged = cumulative;
                 account.reserved -= reservation;
                 settled = true;

@@ -83,8 +83,9 @@ public final class PaymentLedger implements AutoCloseable {
                           PRIMARY KEY (address, seqno)
                         )""");
             }
-            db.setAutoCommit(false);
-            db.commit();
+            // Transactions are begun and ended by statement (see write): after a disk-full or I/O error SQLite
+            // rolls a transaction back by itself, and a driver that tracks transactions on its own would then
+            // run the next statements outside any transaction and commit them one by one.
             return new PaymentLedger(db);
         } catch (SQLException | java.io.IOException e) {
             throw new LedgerException("cannot open the payment ledger", e);
@@ -141,8 +142,6 @@ public final class PaymentLedger implements AutoCloseable {
                 return Optional.of(new ChannelState(address, rs.getBytes(1),
                         TonAddress.parse(rs.getString(2), "client_address"), rs.getLong(3), rs.getLong(4),
                         SignedSemiChannel.fromBoc(rs.getBytes(5)), rs.getLong(6)));
-            } finally {
-                db.commit();
             }
         } catch (SQLException e) {
             throw new LedgerException("cannot read the payment ledger", e);
@@ -157,8 +156,6 @@ public final class PaymentLedger implements AutoCloseable {
                 while (rs.next()) {
                     out.add(TonAddress.parse(rs.getString(1), "address"));
                 }
-            } finally {
-                db.commit();
             }
             return out;
         } catch (SQLException e) {
@@ -173,55 +170,74 @@ public final class PaymentLedger implements AutoCloseable {
      */
     public synchronized void storePromise(ChannelParameters channel, SignedSemiChannel promise) {
         var state = promise.state();
-        try (PreparedStatement up = db.prepareStatement("""
-                INSERT INTO channels (address, channel_id, client_key, client_address, seqno, sent, promise, charged)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 0)
-                ON CONFLICT (address) DO UPDATE SET seqno = excluded.seqno, sent = excluded.sent,
-                  promise = excluded.promise WHERE excluded.seqno > channels.seqno""")) {
-            up.setString(1, channel.address().toString());
-            up.setString(2, state.channelId().toString());
-            up.setBytes(3, channel.clientKey());
-            up.setString(4, channel.clientAddress().toString());
-            up.setLong(5, state.body().seqno());
-            up.setLong(6, state.body().sent());
-            up.setBytes(7, promise.toBoc());
-            if (up.executeUpdate() != 1) {
-                db.rollback();
-                throw new LedgerException("a promise with this seqno or a higher one is already stored");
+        write("cannot store the promise", () -> {
+            try (PreparedStatement up = db.prepareStatement("""
+                    INSERT INTO channels (address, channel_id, client_key, client_address, seqno, sent, promise, charged)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 0)
+                    ON CONFLICT (address) DO UPDATE SET seqno = excluded.seqno, sent = excluded.sent,
+                      promise = excluded.promise WHERE excluded.seqno > channels.seqno""")) {
+                up.setString(1, channel.address().toString());
+                up.setString(2, state.channelId().toString());
+                up.setBytes(3, channel.clientKey());
+                up.setString(4, channel.clientAddress().toString());
+                up.setLong(5, state.body().seqno());
+                up.setLong(6, state.body().sent());
+                up.setBytes(7, promise.toBoc());
+                if (up.executeUpdate() != 1) {
+                    throw new LedgerException("a promise with this seqno or a higher one is already stored");
+                }
             }
-            db.commit();
-        } catch (SQLException e) {
-            rollback();
-            throw new LedgerException("cannot store the promise", e);
-        }
+        });
     }
 
     /** Records a receipt and the channel's new charged total in one durable transaction. */
     public synchronized void recordReceipt(TonAddress address, SignedReceipt receipt) {
         var r = receipt.receipt();
-        try (PreparedStatement ins = db.prepareStatement("""
-                INSERT INTO receipts (address, seqno, request_hash, amount, cumulative, receipt)
-                VALUES (?, ?, ?, ?, ?, ?)""");
-             PreparedStatement up = db.prepareStatement(
-                     "UPDATE channels SET charged = ? WHERE address = ? AND charged = ?")) {
-            ins.setString(1, address.toString());
-            ins.setLong(2, r.seqno());
-            ins.setBytes(3, r.requestHash());
-            ins.setLong(4, r.amount());
-            ins.setLong(5, r.cumulative());
-            ins.setBytes(6, receipt.toBoc());
-            ins.executeUpdate();
-            up.setLong(1, r.cumulative());
-            up.setString(2, address.toString());
-            up.setLong(3, r.cumulative() - r.amount());
-            if (up.executeUpdate() != 1) {
-                db.rollback();
-                throw new LedgerException("the receipt does not extend the channel's charged total");
+        write("cannot record the receipt", () -> {
+            try (PreparedStatement ins = db.prepareStatement("""
+                    INSERT INTO receipts (address, seqno, request_hash, amount, cumulative, receipt)
+                    VALUES (?, ?, ?, ?, ?, ?)""");
+                 PreparedStatement up = db.prepareStatement(
+                         "UPDATE channels SET charged = ? WHERE address = ? AND charged = ?")) {
+                ins.setString(1, address.toString());
+                ins.setLong(2, r.seqno());
+                ins.setBytes(3, r.requestHash());
+                ins.setLong(4, r.amount());
+                ins.setLong(5, r.cumulative());
+                ins.setBytes(6, receipt.toBoc());
+                ins.executeUpdate();
+                up.setLong(1, r.cumulative());
+                up.setString(2, address.toString());
+                up.setLong(3, r.cumulative() - r.amount());
+                if (up.executeUpdate() != 1) {
+                    throw new LedgerException("the receipt does not extend the channel's charged total");
+                }
             }
-            db.commit();
+        });
+    }
+
+    /** SQL that may fail. */
+    @FunctionalInterface
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction that commits durably before this returns, or leaves nothing behind.
+     * {@code BEGIN IMMEDIATE} takes the write lock up front, so a transaction never fails half-way on a lock.
+     */
+    private void write(String failure, SqlWork work) {
+        try (Statement s = db.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                work.run();
+                s.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                rollback(s);
+                throw e;
+            }
         } catch (SQLException e) {
-            rollback();
-            throw new LedgerException("cannot record the receipt", e);
+            throw new LedgerException(failure, e);
         }
     }
 
@@ -238,8 +254,6 @@ public final class PaymentLedger implements AutoCloseable {
                 while (rs.next()) {
                     out.add(SignedReceipt.fromBoc(rs.getBytes(1)));
                 }
-            } finally {
-                db.commit();
             }
             return out;
         } catch (SQLException e) {
@@ -252,11 +266,12 @@ public final class PaymentLedger implements AutoCloseable {
         return receiptsBetween(address, 0, Long.MAX_VALUE, Integer.MAX_VALUE);
     }
 
-    private void rollback() {
+    private static void rollback(Statement s) {
         try {
-            db.rollback();
+            s.execute("ROLLBACK");
         } catch (SQLException ignored) {
-            // The connection is broken; the failure that got us here is what the caller sees.
+            // SQLite already rolled back (it does on a full disk or an I/O error), or the connection is broken;
+            // the failure that got us here is what the caller sees.
         }
     }
 

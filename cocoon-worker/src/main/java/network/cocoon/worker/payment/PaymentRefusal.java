@@ -54,6 +54,7 @@ public final class PaymentRefusal extends RuntimeException {
 
     /** The refusal's text: {@code invalid field 'F': rule}. */
     public String text() {
-        return "invalid field '" + field + "': " + getMessage();
+        // A busy refusal is about the worker or the channel's state, not a field the client got wrong.
+        return code == ErrorCode.BUSY ? getMessage() : "invalid field '" + field + "': " + getMessage();
     }
 }

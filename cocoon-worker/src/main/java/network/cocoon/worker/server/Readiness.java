@@ -5,7 +5,7 @@ import network.cocoon.worker.identity.AttestationService;
 
 /**
  * What {@code /readyz} reports, distinct from {@code /healthz} (the process answers): the worker takes
- * requests only while it is not draining and its platform still produces evidence. The model is loaded before
+ * requests only while it is not draining, its payment ledger takes writes and its platform still produces evidence. The model is loaded before
  * the server starts, so a listening worker has one. The evidence probe is cached for ten seconds, so that
  * frequent probes do not each ask the TEE for a quote.
  */
@@ -14,19 +14,27 @@ final class Readiness {
 
     private final AttestationService attestation;
     private final BooleanSupplier draining;
+    private final BooleanSupplier ledgerFailing;
     private long probedAt;
     private String evidenceProblem;
     private boolean probed;
 
-    Readiness(AttestationService attestation, BooleanSupplier draining) {
+    Readiness(AttestationService attestation, BooleanSupplier draining, BooleanSupplier ledgerFailing) {
         this.attestation = attestation;
         this.draining = draining;
+        this.ledgerFailing = ledgerFailing;
     }
 
-    /** {@code null} when ready, else a fixed word: {@code draining} or {@code no_evidence}. */
+    /**
+     * {@code null} when ready, else a fixed word: {@code draining}, {@code ledger_unavailable} (a payment ledger
+     * write failed in the last ten seconds) or {@code no_evidence}.
+     */
     synchronized String problem() {
         if (draining.getAsBoolean()) {
             return "draining";
+        }
+        if (ledgerFailing.getAsBoolean()) {
+            return "ledger_unavailable";
         }
         long now = System.nanoTime();
         if (!probed || now - probedAt > PROBE_NANOS) {

@@ -22,6 +22,7 @@ import network.cocoon.sdk.payment.SignedReceipt;
 import network.cocoon.worker.inference.Admission;
 import network.cocoon.worker.metrics.WorkerMetrics;
 import network.cocoon.worker.payment.PaymentDesk;
+import network.cocoon.worker.payment.PaymentLedger;
 import network.cocoon.worker.payment.PaymentRefusal;
 import network.cocoon.worker.identity.AttestationService;
 import network.cocoon.worker.identity.WorkerIdentity;
@@ -40,6 +41,9 @@ final class SealedChatHandler {
     private static final String REQUEST_TYPE = "message/ohttp-req";
     private static final String RESPONSE_TYPE = "message/ohttp-res";
     private static final String STREAM_TYPE = "message/ohttp-chunked-res";
+    /** Said when an answer was generated but its receipt could not be stored: the answer is withheld, unpaid. */
+    static final String RECEIPT_NOT_RECORDED = "the worker could not record the receipt; the answer is withheld and"
+            + " nothing is charged";
 
     private final ServerSettings settings;
     private final WorkerIdentity identity;
@@ -217,6 +221,20 @@ final class SealedChatHandler {
                 ErrorCode.BUSY.wireName(), text, null, Refusal.sign(identity.signingKey(), message, ErrorCode.BUSY))));
     }
 
+    /**
+     * A refusal at admission, before any token: a busy one (the channel has a request in flight, its funding
+     * cannot be read, the ledger cannot store the promise) is signed, with {@code Retry-After}, since nothing of
+     * this request was stored or generated.
+     */
+    private void refuseAdmission(Exchange exchange, byte[] message, OpenedRequest opened, PaymentRefusal refusal)
+            throws IOException {
+        if (refusal.code() == ErrorCode.BUSY) {
+            refuseBusy(exchange, message, refusal.text());
+        } else {
+            refusePayment(exchange, opened, refusal);
+        }
+    }
+
     private static Admission admission(PaymentDesk.Ticket ticket) {
         return ticket == null ? Admission.ANY : ticket::admit;
     }
@@ -232,7 +250,7 @@ final class SealedChatHandler {
         try {
             generation = engine.generate(GenerationRequest.of(request, () -> false, admission(ticket)), timing);
         } catch (PaymentRefusal refusal) {
-            refusePayment(exchange, opened, refusal);
+            refuseAdmission(exchange, message, opened, refusal);
             return;
         } catch (EngineBusyException e) {
             refuseBusy(exchange, message, WorkerErrors.messageFor(ErrorCode.BUSY));
@@ -246,7 +264,13 @@ final class SealedChatHandler {
             return;
         }
         ChatCompletion completion = completion(request, generation);
-        SignedReceipt receipt = settle(ticket, message, completion);
+        SignedReceipt receipt;
+        try {
+            receipt = settle(ticket, message, completion);
+        } catch (PaymentLedger.LedgerException e) {
+            exchange.sendError(ErrorCode.INTERNAL_ERROR, RECEIPT_NOT_RECORDED);
+            return;
+        }
         record(timing, generation, receipt);
         byte[] plaintext = ProtocolJson.write(new SealedResponseBody(completion, sign(message, completion, receipt),
                 receipt == null ? null : receipt.toBoc(), earlierReceipts(ticket)));
@@ -262,7 +286,7 @@ final class SealedChatHandler {
             generation = engine.generate(GenerationRequest.of(request, writer::clientGone, admission(ticket)), writer);
         } catch (PaymentRefusal refusal) {
             // Admission runs before the first token, so nothing has been streamed yet.
-            refusePayment(exchange, opened, refusal);
+            refuseAdmission(exchange, message, opened, refusal);
             return;
         } catch (EngineBusyException e) {
             // The queue refuses before the first token; a signed refusal needs the response not yet begun.
@@ -294,7 +318,14 @@ final class SealedChatHandler {
             return;
         }
         ChatCompletion completion = completion(request, generation);
-        SignedReceipt receipt = settle(ticket, message, completion);
+        SignedReceipt receipt;
+        try {
+            receipt = settle(ticket, message, completion);
+        } catch (PaymentLedger.LedgerException e) {
+            // The text already streamed goes unsigned and unpaid: the client's SDK never hands it out as an answer.
+            failStream(exchange, writer, ErrorCode.INTERNAL_ERROR, RECEIPT_NOT_RECORDED);
+            return;
+        }
         record(timing, generation, receipt);
         writer.finish(new StreamEvent.Final(completion.id(), completion.created(), completion.model(),
                 completion.finishReason(), completion.usage(), sign(message, completion, receipt),

@@ -102,7 +102,8 @@ public final class WorkerServer implements AutoCloseable {
         Lifecycle lifecycle = new Lifecycle();
         var sealed = new SealedChatHandler(settings, identity, attestation, engine, payments, metrics,
                 lifecycle.draining::get);
-        Readiness readiness = new Readiness(attestation, lifecycle.draining::get);
+        Readiness readiness = new Readiness(attestation, lifecycle.draining::get,
+                payments == null ? () -> false : payments::ledgerFailing);
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
