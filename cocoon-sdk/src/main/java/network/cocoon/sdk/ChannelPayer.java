@@ -32,7 +32,7 @@ import network.cocoon.sdk.protocol.ResultStatement;
  * channel's lock from promise to receipt), so no seqno is signed twice and each receipt extends the one before.
  */
 final class ChannelPayer {
-    /** How far a receipt's time may be from the client's clock. */
+    /** How far a receipt's time may be from the worker's clock as the client estimates it. */
     static final Duration RECEIPT_TIME_TOLERANCE = Duration.ofMinutes(5);
 
     private final PaymentChannel channel;
@@ -44,8 +44,19 @@ final class ChannelPayer {
         this.clock = clock;
     }
 
-    /** Checks the worker's terms against the channel and takes the channel's lock until the session closes. */
+    /** As {@link #open(VerifiedWorker, Clock)}, taking the worker's clock to be this client's. */
     Session open(VerifiedWorker worker) {
+        return open(worker, clock);
+    }
+
+    /**
+     * Checks the worker's terms against the channel and takes the channel's lock until the session closes.
+     *
+     * @param workerClock the worker's clock as the client estimates it (from its attested, nonce-fresh
+     *     {@code issued_at}): a receipt's time must be within {@link #RECEIPT_TIME_TOLERANCE} of it, so that a
+     *     clock off by minutes on either side does not turn a charged answer into a refused one
+     */
+    Session open(VerifiedWorker worker, Clock workerClock) {
         var document = worker.document();
         ChannelParameters params = channel.parametersWith(document.payment(), document.payout());
         TonAddress address = params.address();
@@ -58,7 +69,7 @@ final class ChannelPayer {
                 throw new PaymentException(Reason.CHANNEL_MISMATCH, "channel_id", "the stored record of this"
                         + " address is of another channel id", null, null);
             }
-            return new Session(worker, params, address, lock, record);
+            return new Session(worker, workerClock, params, address, lock, record);
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;
@@ -77,6 +88,7 @@ final class ChannelPayer {
     /** One request's payment on one channel; close it to release the channel. */
     final class Session implements AutoCloseable {
         private final VerifiedWorker worker;
+        private final Clock workerClock;
         private final ChannelParameters params;
         private final TonAddress address;
         private final ReentrantLock lock;
@@ -86,9 +98,10 @@ final class ChannelPayer {
         private final List<PendingRequest> earlier;
         private final long receiptsAfter;
 
-        private Session(VerifiedWorker worker, ChannelParameters params, TonAddress address, ReentrantLock lock,
-                        ChannelRecord record) {
+        private Session(VerifiedWorker worker, Clock workerClock, ChannelParameters params, TonAddress address,
+                        ReentrantLock lock, ChannelRecord record) {
             this.worker = worker;
+            this.workerClock = workerClock;
             this.params = params;
             this.address = address;
             this.lock = lock;
@@ -215,7 +228,7 @@ final class ChannelPayer {
                 {"completion_price", r.price().completionPer1k() == price.completionPer1k()},
                 {"amount", r.amount() == expectedAmount},
                 {"cumulative", r.cumulative() == record.owed() + r.amount()},
-                {"time", Math.abs(r.time() - clock.instant().getEpochSecond())
+                {"time", Math.abs(r.time() - workerClock.instant().getEpochSecond())
                         <= RECEIPT_TIME_TOLERANCE.toSeconds()},
             };
             String failed = firstFailed(checks);

@@ -290,7 +290,7 @@ public final class CocoonClient implements AutoCloseable {
         PaymentException mismatch = null;
         for (ChannelPayer payer : payers) {
             try {
-                opened = payer.open(worker);
+                opened = payer.open(worker, connection.workerClock());
                 break;
             } catch (PaymentException e) {
                 if (e.reason() != PaymentException.Reason.CHANNEL_MISMATCH) {
@@ -424,7 +424,7 @@ public final class CocoonClient implements AutoCloseable {
             payment = new PaymentPromise(params.channelId().toString(), params.clientKey(),
                     params.clientAddress().toString(), promise.toBoc(), session.receiptsAfter());
         }
-        RequestEnvelope envelope = new RequestEnvelope(requestId, policy.clock().millis(),
+        RequestEnvelope envelope = new RequestEnvelope(requestId, connection.workerClock().millis(),
                 policy.maxPrice().orElse(worker.document().price()), payment);
         byte[] body = ProtocolJson.write(InferenceRequest.of(request, stream, envelope));
         SealedRequest sealed = SealedRequest.seal(worker.keyConfig(), worker.suite(), body);

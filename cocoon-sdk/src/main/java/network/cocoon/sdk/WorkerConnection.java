@@ -33,6 +33,8 @@ final class WorkerConnection {
     private final AttestationPolicy policy;
     private final SecureRandom random;
     private volatile VerifiedWorker cached;
+    /** The worker's clock minus this client's, in milliseconds, from the last attestation fetched. */
+    private volatile long clockOffsetMillis;
     private final WorkerHealth health = new WorkerHealth();
 
     /** Refreshes run in the background on this; {@code null} means only on demand. */
@@ -56,6 +58,17 @@ final class WorkerConnection {
 
     URI endpoint() {
         return endpoint;
+    }
+
+    /**
+     * The worker's clock as this client estimates it: the policy's clock, shifted by how far the worker's
+     * signed {@code issued_at} in its last nonce-fresh attestation was from the middle of that fetch (to within
+     * a second and half the round trip). Requests are timestamped on it, so that the worker's replay window holds
+     * whichever side's clock is off; how far off it may be is bounded by the attestation checks themselves
+     * ({@link AttestationPolicy#clockSkew()} ahead, the document's expiry behind).
+     */
+    java.time.Clock workerClock() {
+        return java.time.Clock.offset(policy.clock(), java.time.Duration.ofMillis(clockOffsetMillis));
     }
 
     /** What the client has seen of this worker, for routing. */
@@ -141,11 +154,14 @@ final class WorkerConnection {
         HttpUrl url = url("/v1/attestation").newBuilder()
                 .addQueryParameter("nonce", HexFormat.of().formatHex(nonce)).build();
         byte[] body;
+        long sentAt = policy.clock().millis();
+        long receivedAt;
         try (Response response = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
             if (response.code() != 200) {
                 throw rejection(response);
             }
             body = readLimited(response.body(), MAX_DOCUMENT_BYTES);
+            receivedAt = policy.clock().millis();
         } catch (IOException e) {
             throw transportFailure("attestation fetch", e);
         }
@@ -156,7 +172,10 @@ final class WorkerConnection {
             throw new AttestationException(AttestationException.Reason.MALFORMED_DOCUMENT,
                     "attestation document does not parse: " + e.getMessage(), e);
         }
-        return verifier.verify(document, nonce);
+        VerifiedWorker verified = verifier.verify(document, nonce);
+        // issued_at is whole seconds: the worker's clock read somewhere in [issued_at, issued_at + 1 s).
+        clockOffsetMillis = document.issuedAt() > 0 ? document.issuedAt() * 1000 + 500 - (sentAt + receivedAt) / 2 : 0;
+        return verified;
     }
 
     TransportException transportFailure(String what, IOException e) {

@@ -65,6 +65,12 @@ public record ServerSettings(InetSocketAddress address, int maxMessageBytes, Dur
                 AdmissionLimits.defaults());
     }
 
+    /** These settings with another clock (the replay window and answers' {@code created} read it). */
+    public ServerSettings withClock(Clock other) {
+        return new ServerSettings(address, maxMessageBytes, replayWindow, replayCapacity, other, maxConnections,
+                requestHeadTimeout, requestBodyTimeout, idleTimeout, maxHeaderBytes, admission);
+    }
+
     /** These settings with another connection cap. */
     public ServerSettings withMaxConnections(int max) {
         return new ServerSettings(address, maxMessageBytes, replayWindow, replayCapacity, clock, max,

@@ -58,15 +58,20 @@ public final class PaidWorker implements AutoCloseable {
 
     public PaidWorker(InferenceEngine engine, Path ledgerFile, Ed25519KeyPair operatorKey, long deposit,
                       Ed25519KeyPair devRoot, ServerSettings serverSettings) throws IOException {
+        this(engine, ledgerFile, operatorKey, deposit, devRoot, serverSettings, Clock.systemUTC());
+    }
+
+    /** A worker whose every clock (replay window, attestation, receipts) is {@code clock}. */
+    public PaidWorker(InferenceEngine engine, Path ledgerFile, Ed25519KeyPair operatorKey, long deposit,
+                      Ed25519KeyPair devRoot, ServerSettings serverSettings, Clock clock) throws IOException {
         this.engine = engine;
         this.devRoot = devRoot;
         this.settings = new PaymentSettings(PaymentTerms.MODE_DEV, operatorKey, PAYOUT,
                 new ClosingConfig(3600, 0, 0), 0, ledgerFile);
         this.ledger = PaymentLedger.open(ledgerFile);
-        this.desk = new PaymentDesk(settings, new DevFunding(deposit), ledger, identity.signingKey(), PRICE,
-                Clock.systemUTC());
+        this.desk = new PaymentDesk(settings, new DevFunding(deposit), ledger, identity.signingKey(), PRICE, clock);
         var attestation = new AttestationService(identity, new DevTee(devRoot), GpuAttester.NONE, engine.model(),
-                PRICE, PAYOUT.toString(), desk.terms(), Duration.ofHours(1), Clock.systemUTC());
+                PRICE, PAYOUT.toString(), desk.terms(), Duration.ofHours(1), clock);
         this.server = WorkerServer.start(serverSettings, identity, attestation, engine, desk);
     }
 
