@@ -71,6 +71,12 @@ public record ServerSettings(InetSocketAddress address, int maxMessageBytes, Dur
                 requestHeadTimeout, requestBodyTimeout, idleTimeout, maxHeaderBytes, admission);
     }
 
+    /** These settings with another limit on how long one read or write may make no progress. */
+    public ServerSettings withIdleTimeout(Duration timeout) {
+        return new ServerSettings(address, maxMessageBytes, replayWindow, replayCapacity, clock, maxConnections,
+                requestHeadTimeout, requestBodyTimeout, timeout, maxHeaderBytes, admission);
+    }
+
     /** These settings with another connection cap. */
     public ServerSettings withMaxConnections(int max) {
         return new ServerSettings(address, maxMessageBytes, replayWindow, replayCapacity, clock, max,
