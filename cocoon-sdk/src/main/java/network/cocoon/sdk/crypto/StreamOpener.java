@@ -80,9 +80,18 @@ public final class StreamOpener {
     }
 
     private byte[] readFully(int length, String what) throws IOException, SealingException {
-        byte[] buffer = in.readNBytes(length);
-        if (buffer.length != length) {
-            throw new SealingException(SealingException.Reason.TRUNCATED_STREAM, "stream ended inside the " + what);
+        // Not InputStream.readNBytes: once it has its bytes it still reads zero more, and some streams (okio's,
+        // under OkHttp) block on a zero-length read until the next bytes come, which would hold each chunk back
+        // until the worker sends the one after it.
+        byte[] buffer = new byte[length];
+        int off = 0;
+        while (off < length) {
+            int n = in.read(buffer, off, length - off);
+            if (n < 0) {
+                throw new SealingException(SealingException.Reason.TRUNCATED_STREAM,
+                        "stream ended inside the " + what);
+            }
+            off += n;
         }
         return buffer;
     }

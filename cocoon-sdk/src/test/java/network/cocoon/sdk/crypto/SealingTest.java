@@ -157,6 +157,33 @@ class SealingTest {
     }
 
     @Test
+    void eachChunkOpensOnceItsOwnBytesArrivedWithoutReadingAhead() throws Exception {
+        Stream s = stream(3);
+        byte[] first = s.bytes(s.frames().subList(0, 1));
+        // Only the nonce and the first frame have arrived; a further read would wait for the next frame, and a
+        // zero-length read is one too on some streams (okio blocks on it when its buffer is empty).
+        java.io.InputStream arrived = new ByteArrayInputStream(first) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                if (available() == 0) {
+                    throw new AssertionError("read past the bytes that arrived (len " + len + ")");
+                }
+                return super.read(b, off, len);
+            }
+
+            @Override
+            public synchronized int read() {
+                if (available() == 0) {
+                    throw new AssertionError("read past the bytes that arrived");
+                }
+                return super.read();
+            }
+        };
+        StreamOpener opener = s.request().openStream(arrived, 1 << 20);
+        assertEquals("chunk 0", new String(opener.next().plaintext(), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void droppedChunkIsDetected() throws Exception {
         Stream s = stream(4);
         List<byte[]> frames = new ArrayList<>(s.frames());

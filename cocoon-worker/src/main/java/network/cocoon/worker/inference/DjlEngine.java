@@ -42,7 +42,8 @@ public final class DjlEngine implements InferenceEngine {
     /**
      * Loads a checkpoint directory.
      *
-     * @throws IOException if the checkpoint is incomplete or not a supported architecture
+     * @throws IOException if the checkpoint is incomplete, not a supported architecture, or changed while it was
+     *     being loaded (its files are hashed before and after)
      * @throws IllegalStateException if a GPU is required and PyTorch sees none
      */
     public static DjlEngine load(Checkpoint checkpoint, EngineSettings settings) throws IOException {
@@ -64,6 +65,11 @@ public final class DjlEngine implements InferenceEngine {
                     "the tokenizer has no single token for " + template.endOfTurn())));
             llama = LlamaModel.create(config, checkpoint.tensors(progress), device, settings.maxContext(),
                     settings.weightPrecision(), progress);
+            // The digest was taken from the files before they were read for use: hash them again, so that a
+            // directory changed during the load can never run under a digest it does not have.
+            if (!checkpoint.digest().equals(digest)) {
+                throw new IOException("the model directory changed while it was being loaded; load it again");
+            }
             String id = settings.modelId() != null ? settings.modelId()
                     : checkpoint.directory().toAbsolutePath().normalize().getFileName().toString();
             LOG.log(System.Logger.Level.INFO, "loaded {0} ({1} layers, hidden {2}) on {3}, template {4}", id,

@@ -293,6 +293,53 @@ class RoutingTest {
     }
 
     @Test
+    void aWorkerThatStallsMidStreamTimesOutWithWhatArrivedAndIsNotResentFrom() throws Exception {
+        FixedAnswerEngine healthy = new FixedAnswerEngine("2");
+        java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        FixedAnswerEngine stalling = new FixedAnswerEngine("ab") {
+            @Override
+            public network.cocoon.worker.inference.Generation generate(
+                    network.cocoon.worker.inference.GenerationRequest request,
+                    network.cocoon.worker.inference.TokenSink sink) {
+                calls.incrementAndGet();
+                request.admission().admit(3, request.maxTokens());
+                sink.accept("a");
+                sink.accept("b");
+                try {
+                    released.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new network.cocoon.worker.inference.Generation("ab",
+                        network.cocoon.worker.inference.FinishReason.CANCELLED, 3, 2);
+            }
+        };
+        try (LocalWorker a = worker(stalling); LocalWorker b = worker(healthy);
+             CocoonClient client = CocoonClient.builder().endpoint(a.server.endpoint()).endpoint(b.server.endpoint())
+                     .policy(AttestationPolicy.builder().allowInsecureDevelopmentEvidence(devRoot.publicKey())
+                             .build()).httpClient(new OkHttpClient()).requestTimeout(Duration.ofMillis(1500))
+                     .build()) {
+            StringBuilder shown = new StringBuilder();
+            network.cocoon.sdk.CocoonException stalled = null;
+            for (int i = 0; i < 20 && stalled == null; i++) {
+                shown.setLength(0);
+                int before = healthy.calls.get();
+                try {
+                    client.chatStream(ask(), shown::append);
+                } catch (TransportException e) {
+                    stalled = e;
+                    assertEquals(before, healthy.calls.get(), "the stalled stream was not restarted elsewhere");
+                }
+            }
+            assertTrue(stalled != null, "no request reached the stalling worker");
+            assertTrue(stalled.getMessage().contains("timed out"), stalled.getMessage());
+            assertEquals("ab", shown.toString(), "what arrived, authenticated chunk by chunk, is what was shown");
+        } finally {
+            released.countDown();
+        }
+    }
+
+    @Test
     void workersComeFromASignedDirectory() throws Exception {
         Ed25519KeyPair directoryKey = Ed25519KeyPair.generate();
         FixedAnswerEngine one = new FixedAnswerEngine("2");

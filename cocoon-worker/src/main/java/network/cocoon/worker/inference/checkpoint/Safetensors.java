@@ -48,14 +48,17 @@ public final class Safetensors {
     /** Reads every tensor of one file. */
     public static Map<String, Tensor> read(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (channel.size() < 8) {
+                throw new IOException(file + ": too short for a safetensors file (" + channel.size() + " bytes)");
+            }
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, lengthBytes, 0);
+            readFully(file, channel, lengthBytes, 0);
             long headerLength = lengthBytes.flip().getLong();
             if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > channel.size()) {
                 throw new IOException(file + ": bad safetensors header length " + headerLength);
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
-            readFully(channel, header, 8);
+            readFully(file, channel, header, 8);
             JsonNode json = new ObjectMapper().readTree(new String(header.array(), StandardCharsets.UTF_8));
             long dataStart = 8 + headerLength;
             long dataLength = channel.size() - dataStart;
@@ -93,7 +96,7 @@ public final class Safetensors {
             throw new IOException(file + ": tensor " + name + " has inconsistent offsets");
         }
         ByteBuffer raw = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(channel, raw, dataStart + begin);
+        readFully(file, channel, raw, dataStart + begin);
         raw.flip();
         float[] out = new float[(int) count];
         switch (dtype) {
@@ -157,12 +160,14 @@ public final class Safetensors {
         return (short) ((bits + rounding) >>> 16);
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    private static void readFully(Path file, FileChannel channel, ByteBuffer buffer, long position)
+            throws IOException {
         long pos = position;
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, pos);
             if (n < 0) {
-                throw new IOException("unexpected end of file");
+                // The file shrank while it was read: its size was checked against every range first.
+                throw new IOException(file + ": ended early; it changed while it was read");
             }
             pos += n;
         }
