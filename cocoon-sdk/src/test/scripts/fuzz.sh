@@ -22,7 +22,9 @@ if [ ${#TARGETS[@]} -eq 0 ]; then
            fuzz.TdxCollateralFuzzTest#anyCollateralParsesOrIsRefused
            fuzz.NvidiaEvidenceFuzzTest#anySpdmReportParsesOrIsRefused
            fuzz.PaymentBocFuzzTest#anyBagOfCellsParsesOrIsRefused
-           routing.RegistryStackFuzzTest#anyGetWorkersStackParsesOrIsRefused)
+           fuzz.RefusalFuzzTest#anyRefusalReadsAndVerifiesOrIsRefused
+           routing.RegistryStackFuzzTest#anyGetWorkersStackParsesOrIsRefused
+           routing.SignedDirectoryFuzzTest#anyDirectoryIsAcceptedOrRefused)
 fi
 mvn -B -q -o dependency:build-classpath 2>/dev/null -Dmdep.includeScope=test -Dmdep.outputFile=target/fuzz-classpath.txt
 CP="$PWD/target/test-classes:$PWD/target/classes:$(cat target/fuzz-classpath.txt)"

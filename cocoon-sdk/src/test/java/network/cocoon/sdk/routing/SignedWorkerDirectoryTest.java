@@ -135,7 +135,7 @@ class SignedWorkerDirectoryTest {
                 List.of(WORKERS.get(0), WORKERS.get(0)))));
         assertEquals("field 'workers[0]' must be an http or https URL", refusal(document(key, NOW - 60,
                 NOW + 3600, List.of(URI.create("file:///etc/passwd")))));
-        assertEquals("field 'extra' is not part of cocoon-directory/v1",
+        assertEquals("the directory has a field that is not part of cocoon-directory/v1",
                 refusal(document(key, NOW - 60, NOW + 3600, WORKERS).put("extra", 1)));
         assertEquals("field 'version' must be cocoon-directory/v1",
                 refusal(document(key, NOW - 60, NOW + 3600, WORKERS).put("version", "cocoon-directory/v2")));
