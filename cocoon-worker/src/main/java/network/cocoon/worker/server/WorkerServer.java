@@ -34,6 +34,19 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class WorkerServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WorkerServer.class.getName());
+    /**
+     * Jetty warns with a bad Host header's text in its message, which is request content; the worker answers
+     * such requests 400 itself, so the warning says nothing an operator needs. Held here: java.util.logging keeps
+     * only weak references to loggers, and a collected one would forget its level. (Through SLF4J's JUL binding,
+     * as the worker ships; an application embedding the server with another binding must do the same there.)
+     */
+    private static final java.util.logging.Logger JETTY_HOST_PORT = quiet("org.eclipse.jetty.util.HostPort");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
+    }
     private static final Pattern NONCE_QUERY =
             Pattern.compile("nonce=([0-9a-fA-F]{2}){1," + AttestationService.MAX_NONCE_BYTES + "}");
 

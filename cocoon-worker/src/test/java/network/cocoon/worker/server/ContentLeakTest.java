@@ -144,6 +144,20 @@ class ContentLeakTest {
             answers.add(get("/" + CANARY).toString());
             answers.add(get("/v1/attestation?nonce=" + CANARY).toString());
             answers.add(get("/v1/attestation?" + CANARY + "=00").toString());
+            // Malformed HTTP, answered by the HTTP layer itself: its logs must not quote the request either.
+            for (String raw : List.of(
+                    "GET /healthz HTTP/1.1\r\nHost: " + CANARY + "?[\r\n\r\n",
+                    "GET /healthz HTTP/1.1\r\nHost: [" + CANARY + "]:x\r\n\r\n",
+                    "GET /" + CANARY + "\u0001 HTTP/1.1\r\nHost: w\r\n\r\n",
+                    "GET /healthz HTTP/1.1\r\nHost: w\r\n" + CANARY + "\u0001: x\r\n\r\n",
+                    "GET /healthz HTTP/" + CANARY + "\r\nHost: w\r\n\r\n",
+                    "GET /healthz HTTP/1.1\r\nHost: w\r\nContent-Length: " + CANARY + "\r\n\r\n",
+                    "POST /v1/sealed HTTP/1.1\r\nHost: w\r\nContent-Type: message/ohttp-req\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n" + CANARY + "\r\n")) {
+                try (RawSocket socket = new RawSocket(worker.server.endpoint())) {
+                    answers.add(socket.send(raw).read(5_000).toString());
+                }
+            }
             for (String answer : answers) {
                 assertFalse(answer.contains(CANARY), "a reply carries request content: " + answer);
             }
