@@ -151,6 +151,8 @@ public final class LoadProgram {
         LoadRecorder recorder = new LoadRecorder();
         MemorySampler memory = new MemorySampler(worker);
         Thread sampler = Thread.ofPlatform().daemon().name("load-memory").start(memory);
+        long workerCpuStart = worker.cpuNanos();
+        long ownCpuStart = ownCpuNanos();
         long start = System.nanoTime();
         long end = start + settings.duration().toNanos();
         List<Thread> threads = new ArrayList<>();
@@ -169,6 +171,8 @@ public final class LoadProgram {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        Cpu cpu = new Cpu(workerCpuStart < 0 ? -1 : worker.cpuNanos() - workerCpuStart,
+                ownCpuStart < 0 ? -1 : ownCpuNanos() - ownCpuStart);
         memory.stop();
         sampler.join(5_000);
         String after;
@@ -179,7 +183,16 @@ public final class LoadProgram {
         } catch (RuntimeException e) {
             after = LoadRecorder.outcome(e);
         }
-        return new LoadReport(settings, seconds, recorder, memory, hung, after, worker.alive(), settings.json());
+        return new LoadReport(settings, seconds, recorder, memory, cpu, hung, after, worker.alive(),
+                settings.json());
+    }
+
+    /** CPU time used during the run by the worker's process and by this one (the load generator); -1 unknown. */
+    record Cpu(long workerNanos, long generatorNanos) {
+    }
+
+    private static long ownCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
     static ChatRequest request(AdditionTask.Problem p, int maxTokens) {

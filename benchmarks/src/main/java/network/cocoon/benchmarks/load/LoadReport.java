@@ -16,6 +16,7 @@ import java.util.TreeMap;
 /** A load run's figures and checks, as Markdown for people and JSON for {@code benchmarks/RESULTS.md}. */
 final class LoadReport {
     private static final long MIB = 1024 * 1024;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private final LoadProgram.Settings settings;
     private final double seconds;
@@ -25,6 +26,7 @@ final class LoadReport {
     private final String after;
     private final boolean alive;
     private final Memory memory;
+    private final LoadProgram.Cpu cpu;
     private final List<String> failures = new ArrayList<>();
     private String memoryFailure;
     private final Path json;
@@ -38,8 +40,10 @@ final class LoadReport {
     }
 
     LoadReport(LoadProgram.Settings settings, double seconds, LoadRecorder recorder,
-               LoadProgram.MemorySampler sampler, long hung, String after, boolean alive, Path json) {
+               LoadProgram.MemorySampler sampler, LoadProgram.Cpu cpu, long hung, String after, boolean alive,
+               Path json) {
         this.settings = settings;
+        this.cpu = cpu;
         this.seconds = seconds;
         this.hung = hung;
         this.after = after;
@@ -153,6 +157,13 @@ final class LoadReport {
                         + " in the last (%s), %d MiB overall; at most %d threads.%n", memory.firstBytes() / MIB,
                 memory.firstThirdPeakBytes() / MIB, memory.lastThirdPeakBytes() / MIB,
                 memory.bounded() ? "bounded" : "GREW", memory.peakBytes() / MIB, memory.peakThreads()));
+        long answered = kinds.values().stream().mapToLong(LoadRecorder.Summary::answered).sum();
+        if (answered > 0 && cpu.workerNanos() >= 0 && cpu.generatorNanos() >= 0) {
+            out.append(format("CPU per answered request: worker %.2f ms, load generator %.2f ms (%.0f%% and %.0f%% of"
+                            + " %d cores over the run).%n", cpu.workerNanos() / 1e6 / answered,
+                    cpu.generatorNanos() / 1e6 / answered, 100 * cpu.workerNanos() / 1e9 / seconds / CORES,
+                    100 * cpu.generatorNanos() / 1e9 / seconds / CORES, CORES));
+        }
         out.append(format("Users still in a request after the end: %d. After the load the worker %s.%n", hung,
                 after));
         List<String> all = new ArrayList<>(failures);
@@ -192,6 +203,8 @@ final class LoadReport {
         root.put("memory", Map.of("firstMiB", memory.firstBytes() / MIB, "firstThirdPeakMiB",
                 memory.firstThirdPeakBytes() / MIB, "lastThirdPeakMiB", memory.lastThirdPeakBytes() / MIB,
                 "peakMiB", memory.peakBytes() / MIB, "peakThreads", memory.peakThreads(), "bounded", memory.bounded()));
+        root.put("workerCpuNanos", cpu.workerNanos());
+        root.put("generatorCpuNanos", cpu.generatorNanos());
         root.put("hung", hung);
         root.put("after", after);
         List<String> all = new ArrayList<>(failures);

@@ -72,6 +72,11 @@ final class WorkerProcess implements AutoCloseable {
         return procStatus("VmRSS:") * 1024;
     }
 
+    /** The CPU time the worker's process has used so far, or -1 where the platform does not say. */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
     /** The worker's threads, from {@code /proc}; -1 where there is none. */
     long threads() {
         return procStatus("Threads:");

@@ -70,7 +70,7 @@ public final class ResultsReport {
         List<String> lines = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             // Only the program's report: its tables and sentences, not the log lines around them.
-            if (line.startsWith("|") || line.isBlank() || !line.matches("^(\\[|WARNING|SLF4J|INFO|Dec |[A-Z][a-z]{2} \\d).*")
+            if (line.startsWith("|") || line.isBlank() || !line.matches("^(\\[|WARNING|SLF4J|INFO|written |[A-Z][a-z]{2} \\d).*")
                     && !line.contains("INSECURE")) {
                 lines.add(line);
             }

@@ -106,6 +106,7 @@ public final class DjlEngine implements InferenceEngine {
      * tries to download one, which an offline machine refuses with an unhelpful message.
      */
     private static Engine pytorch() {
+        NativeThreads.beforeLoadingPyTorch();
         try {
             return Engine.getEngine("PyTorch");
         } catch (RuntimeException e) {

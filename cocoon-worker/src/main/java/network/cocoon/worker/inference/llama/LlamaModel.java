@@ -121,6 +121,7 @@ public final class LlamaModel implements AutoCloseable {
         }
         long[] done = {0};
         progress.update("to device", 0, total);
+        network.cocoon.worker.inference.NativeThreads.beforeLoadingPyTorch();
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
