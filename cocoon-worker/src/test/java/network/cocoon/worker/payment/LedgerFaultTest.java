@@ -29,6 +29,7 @@ import network.cocoon.worker.inference.GenerationRequest;
 import network.cocoon.worker.inference.TokenSink;
 import network.cocoon.worker.testing.FixedAnswerEngine;
 import network.cocoon.worker.testing.PaidWorker;
+import network.cocoon.worker.testing.Ext4Image;
 import network.cocoon.worker.testing.Tmpfs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>once the disk takes writes again, paid requests go on without a restart, and the client's receipts and
  *       the ledger's agree, with no gap and no charge for what was refused.</li>
  * </ul>
- * Full and read-only disks are real: a small tmpfs the test mounts (skipped where it cannot mount).
+ * Full and read-only disks are real: a small tmpfs filled to ENOSPC, and an ext4 image the kernel remounts
+ * read-only after a file-system error, under the running worker's open ledger (skipped where the test cannot
+ * mount them).
  */
 class LedgerFaultTest {
     static final long DEPOSIT = 1_000_000_000L;
@@ -128,6 +131,38 @@ class LedgerFaultTest {
                 }
                 assertEquals(200, readyz(worker.server.endpoint()).statusCode(), "a write succeeded: ready again");
                 assertAgree(worker, client.payments().get(0), held);
+            }
+        }
+    }
+
+    @Test
+    void aDiskTurnedReadOnlyUnderTheWorkerGetsSignedBusyRefusalsAndKeepsWhatWasCommitted() throws Exception {
+        Optional<Ext4Image> mounted = Ext4Image.mount(dir.resolve("disk.img"), dir.resolve("disk"), 16);
+        assumeTrue(mounted.isPresent(), "cannot mount an ext4 image here (needs Linux, root, loop and e2fsprogs)");
+        try (Ext4Image disk = mounted.get()) {
+            FixedAnswerEngine engine = new FixedAnswerEngine("42");
+            List<SignedReceipt> held = new ArrayList<>();
+            ChannelRecord record;
+            PaidWorker worker = new PaidWorker(engine, disk.dir().resolve("ledger.db"), operatorKey, DEPOSIT);
+            try (CocoonClient client = payingClient(worker)) {
+                held.add(client.chat(ask("1+1")).payment().orElseThrow().receipt());
+                held.add(client.chatStream(ask("1+2"), t -> { }).payment().orElseThrow().receipt());
+                disk.failReadOnly();
+                assertBusyAndUnprocessed(client, engine, "1+3");
+                assertBusyAndUnprocessed(client, engine, "1+4");
+                assertEquals("{\"status\":\"ledger_unavailable\"}", readyz(worker.server.endpoint()).body());
+                record = client.payments().get(0);
+            } finally {
+                try {
+                    worker.close();
+                } catch (PaymentLedger.LedgerException e) {
+                    // Closing cannot checkpoint on a read-only disk; what was committed is in the WAL.
+                }
+            }
+            disk.repairAndRemount();
+            try (PaymentLedger reopened = PaymentLedger.open(disk.dir().resolve("ledger.db"))) {
+                assertEquals(held, reopened.receipts(record.address()), "every committed receipt survived");
+                assertEquals(record.owed(), reopened.channel(record.address()).orElseThrow().charged());
             }
         }
     }
