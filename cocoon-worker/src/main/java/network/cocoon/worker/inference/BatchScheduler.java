@@ -80,6 +80,11 @@ final class BatchScheduler implements AutoCloseable {
         return pending.size();
     }
 
+    /** Whether the queue is full now. */
+    boolean full() {
+        return pending.remainingCapacity() == 0;
+    }
+
     /** Queues a sequence, or refuses at once when the queue is full. */
     void submit(Sequence sequence) {
         if (closed || !pending.offer(sequence)) {

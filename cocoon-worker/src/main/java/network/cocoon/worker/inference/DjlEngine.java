@@ -236,6 +236,11 @@ public final class DjlEngine implements InferenceEngine {
     }
 
     @Override
+    public boolean saturated() {
+        return scheduler.full();
+    }
+
+    @Override
     public void close() {
         scheduler.close();
         llama.close();

@@ -26,6 +26,14 @@ public interface InferenceEngine extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Whether a request arriving now would find the queue full. A hint for refusing early, before a request is
+     * decrypted, paid for and tokenized; {@link #generate} still decides (and throws {@link EngineBusyException}).
+     */
+    default boolean saturated() {
+        return false;
+    }
+
     /** Releases the model. */
     @Override
     void close();

@@ -95,6 +95,12 @@ final class SealedChatHandler {
             refuseBusy(exchange, message, "the worker is shutting down");
             return;
         }
+        if (engine.saturated()) {
+            // Before decryption, payment and tokenization: under overload a refusal must cost next to nothing,
+            // or refusing takes the cores that answering needs.
+            refuseBusy(exchange, message, WorkerErrors.messageFor(ErrorCode.BUSY));
+            return;
+        }
         OpenedRequest opened;
         try {
             opened = OpenedRequest.open(message, identity.keyConfig(), identity.hpkeKey());

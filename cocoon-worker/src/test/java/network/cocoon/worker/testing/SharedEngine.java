@@ -19,6 +19,16 @@ public record SharedEngine(InferenceEngine delegate) implements InferenceEngine 
     }
 
     @Override
+    public int queued() {
+        return delegate.queued();
+    }
+
+    @Override
+    public boolean saturated() {
+        return delegate.saturated();
+    }
+
+    @Override
     public void close() {
     }
 }
