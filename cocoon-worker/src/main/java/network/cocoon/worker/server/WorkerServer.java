@@ -35,12 +35,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class WorkerServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WorkerServer.class.getName());
     /**
-     * Jetty warns with a bad Host header's text in its message, which is request content; the worker answers
-     * such requests 400 itself, so the warning says nothing an operator needs. Held here: java.util.logging keeps
-     * only weak references to loggers, and a collected one would forget its level. (Through SLF4J's JUL binding,
-     * as the worker ships; an application embedding the server with another binding must do the same there.)
+     * Jetty's request parsing warns with request bytes in its messages (a bad Host header or port, a repeated
+     * header's values): request content in the operator's log. The worker answers those requests 400 itself, so
+     * the warnings say nothing an operator needs. Held here: java.util.logging keeps only weak references to
+     * loggers, and a collected one would forget its level. (Through SLF4J's JUL binding, as the worker ships; an
+     * application embedding the server with another binding must do the same there.)
      */
-    private static final java.util.logging.Logger JETTY_HOST_PORT = quiet("org.eclipse.jetty.util.HostPort");
+    private static final java.util.List<java.util.logging.Logger> JETTY_REQUEST_PARSING = java.util.List.of(
+            quiet("org.eclipse.jetty.util.HostPort"), quiet("org.eclipse.jetty.http"));
 
     private static java.util.logging.Logger quiet(String name) {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);

@@ -148,6 +148,8 @@ class ContentLeakTest {
             for (String raw : List.of(
                     "GET /healthz HTTP/1.1\r\nHost: " + CANARY + "?[\r\n\r\n",
                     "GET /healthz HTTP/1.1\r\nHost: [" + CANARY + "]:x\r\n\r\n",
+                    "GET /healthz HTTP/1.1\r\nHost: w:" + CANARY + "\r\n\r\n",
+                    "GET /healthz HTTP/1.1\r\nHost: " + CANARY + "\r\nHost: " + CANARY + "x\r\n\r\n",
                     "GET /" + CANARY + "\u0001 HTTP/1.1\r\nHost: w\r\n\r\n",
                     "GET /healthz HTTP/1.1\r\nHost: w\r\n" + CANARY + "\u0001: x\r\n\r\n",
                     "GET /healthz HTTP/" + CANARY + "\r\nHost: w\r\n\r\n",

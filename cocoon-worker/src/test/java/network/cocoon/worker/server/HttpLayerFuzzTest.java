@@ -168,7 +168,8 @@ class HttpLayerFuzzTest {
         SealedRequest sealed = SealedRequest.seal(w.identity.keyConfig(), HpkeSuite.X25519_SHA256_AES128GCM, body);
         RawHttp.Reply reply = RawHttp.post(w, sealed.message(), "message/ohttp-req");
         if (reply.status() != 200) {
-            throw new AssertionError("the worker stopped serving: HTTP " + reply.status());
+            throw new AssertionError("the worker stopped serving: HTTP " + reply.status() + " "
+                    + new String(reply.body(), StandardCharsets.UTF_8));
         }
         String content = ProtocolJson.read(sealed.openResponse(reply.body()), SealedResponseBody.class).completion()
                 .content();
