@@ -95,10 +95,11 @@ public final class CocoonClient implements AutoCloseable {
         this.policy = b.policy;
         this.payers = b.payments.stream().map(c -> new ChannelPayer(c, b.policy.clock())).toList();
         this.ownsHttp = b.httpClient == null;
-        // Without automatic retries, a pooled connection the worker already closed would fail a request:
-        // drop idle connections well before common server idle timeouts (30 s for the JDK's server).
+        // Without automatic retries, a pooled connection the worker is closing would fail a request (a POST
+        // cannot be resent blind): drop idle connections before the worker does (the reference worker closes
+        // keep-alives idle for 10 s).
         OkHttpClient base = ownsHttp ? new OkHttpClient.Builder()
-                .connectionPool(new okhttp3.ConnectionPool(5, 15, java.util.concurrent.TimeUnit.SECONDS)).build()
+                .connectionPool(new okhttp3.ConnectionPool(5, 5, java.util.concurrent.TimeUnit.SECONDS)).build()
                 : b.httpClient;
         this.http = base.newBuilder()
                 .connectTimeout(b.connectTimeout)
@@ -698,7 +699,9 @@ public final class CocoonClient implements AutoCloseable {
 
         /**
          * An OkHttp client to share connection pools, proxies or interceptors with. The SDK derives its own
-         * client from it with its timeouts, no automatic retries and no redirects.
+         * client from it with its timeouts, no automatic retries and no redirects. Give its connection pool a
+         * keep-alive shorter than the workers' idle close (10 s for the reference worker; the SDK's own pool keeps
+         * 5 s): a request sent on a connection the worker is closing fails, and is not resent.
          */
         public Builder httpClient(OkHttpClient client) {
             this.httpClient = Objects.requireNonNull(client);

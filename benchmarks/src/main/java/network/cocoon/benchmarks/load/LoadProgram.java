@@ -110,7 +110,7 @@ public final class LoadProgram {
         AttestationPolicy policy = AttestationPolicy.builder()
                 .allowInsecureDevelopmentEvidence(Ed25519KeyPair.fromSeed(devRootSeed).publicKey()).build();
         OkHttpClient http = new OkHttpClient.Builder()
-                .connectionPool(new ConnectionPool(settings.users() + 8, 15, TimeUnit.SECONDS)).build();
+                .connectionPool(new ConnectionPool(settings.users() + 8, 5, TimeUnit.SECONDS)).build();
         try (WorkerProcess worker = WorkerProcess.start(workerArgs, settings.heap(), scratch.resolve("worker.log"),
                 Duration.ofMinutes(3))) {
             List<AdditionTask.Problem> problems = new AdditionTask(64).heldOutProblems();

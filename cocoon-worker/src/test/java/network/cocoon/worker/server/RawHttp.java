@@ -12,6 +12,9 @@ import okhttp3.RequestBody;
 /** Plain HTTP to a worker, below the SDK, for requests the SDK would never send. */
 final class RawHttp {
     private static final OkHttpClient HTTP = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+    /** Keeps no idle connection: each call on a connection of its own, never one the worker may be closing. */
+    private static final OkHttpClient FRESH = HTTP.newBuilder()
+            .connectionPool(new okhttp3.ConnectionPool(0, 1, java.util.concurrent.TimeUnit.MILLISECONDS)).build();
 
     record Reply(int status, byte[] body) {
         String code() {
@@ -35,8 +38,18 @@ final class RawHttp {
                 .post(RequestBody.create(body, contentType == null ? null : MediaType.get(contentType))).build());
     }
 
+    /** As {@link #post}, on a new connection. */
+    static Reply postFresh(LocalWorker worker, byte[] body, String contentType) throws IOException {
+        return call(FRESH, new Request.Builder().url(worker.server.endpoint() + "/v1/sealed")
+                .post(RequestBody.create(body, contentType == null ? null : MediaType.get(contentType))).build());
+    }
+
     private static Reply call(Request request) throws IOException {
-        try (var response = HTTP.newCall(request).execute()) {
+        return call(HTTP, request);
+    }
+
+    private static Reply call(OkHttpClient client, Request request) throws IOException {
+        try (var response = client.newCall(request).execute()) {
             return new Reply(response.code(), response.body().bytes());
         }
     }
