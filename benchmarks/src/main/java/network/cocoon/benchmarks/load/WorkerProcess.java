@@ -20,12 +20,10 @@ final class WorkerProcess implements AutoCloseable {
 
     private final Process process;
     private final URI endpoint;
-    private final Path log;
 
-    private WorkerProcess(Process process, URI endpoint, Path log) {
+    private WorkerProcess(Process process, URI endpoint) {
         this.process = process;
         this.endpoint = endpoint;
-        this.log = log;
     }
 
     /**
@@ -48,7 +46,7 @@ final class WorkerProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             Matcher m = SERVING.matcher(Files.readString(log));
             if (m.find()) {
-                return new WorkerProcess(process, URI.create(m.group(1)), log);
+                return new WorkerProcess(process, URI.create(m.group(1)));
             }
             if (!process.isAlive()) {
                 break;
@@ -102,10 +100,6 @@ final class WorkerProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
-    }
-
-    Path log() {
-        return log;
     }
 
     /** SIGTERM, so the worker drains as in production; forcibly after 30 s. */
