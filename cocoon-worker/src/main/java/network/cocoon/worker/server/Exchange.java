@@ -1,8 +1,8 @@
 package network.cocoon.worker.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import network.cocoon.sdk.protocol.ErrorCode;
 import network.cocoon.sdk.protocol.ProtocolJson;
 import network.cocoon.sdk.protocol.WorkerError;
@@ -20,6 +20,7 @@ import org.eclipse.jetty.util.Callback;
  * through here, so the exchange's callback completes exactly once: on the last write, or on {@link #abort}.
  */
 final class Exchange {
+    private static final int INITIAL_BODY_BYTES = 16 * 1024;
     private final Request request;
     private final Response response;
     private final Callback callback;
@@ -85,19 +86,48 @@ final class Exchange {
         if (declared > limit) {
             return null;
         }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] body = in.readNBytes(limit + 1);
-            if (body.length > limit) {
-                return null;
+        // Grown as bytes arrive, so that a declared length alone reserves little.
+        byte[] body = new byte[(int) Math.max(0, Math.min(declared, INITIAL_BODY_BYTES))];
+        int length = 0;
+        BodyDemand demand = new BodyDemand(request);
+        boolean calledBack = true;
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                calledBack = demand.await();
+                continue;
             }
-            processing();
-            return body;
-        } catch (IOException | RuntimeException e) {
-            if (isBadMessage(e)) {
-                throw new BadFramingException();
+            if (!calledBack && chunk.hasRemaining()) {
+                BodyDemand.RECOVERED.increment();
+                calledBack = true;
             }
-            throw e;
+            try {
+                if (Content.Chunk.isFailure(chunk)) {
+                    Throwable failure = chunk.getFailure();
+                    if (isBadMessage(failure)) {
+                        throw new BadFramingException();
+                    }
+                    throw failure instanceof IOException io ? io : new IOException("request body read failed", failure);
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                int n = bytes.remaining();
+                if (n > limit - length) {
+                    return null;
+                }
+                if (length + n > body.length) {
+                    body = Arrays.copyOf(body, Math.min(limit, Math.max(length + n, body.length * 2)));
+                }
+                bytes.get(body, length, n);
+                length += n;
+                if (chunk.isLast()) {
+                    break;
+                }
+            } finally {
+                chunk.release();
+            }
         }
+        processing();
+        return length == body.length ? body : Arrays.copyOf(body, length);
     }
 
     private static boolean isBadMessage(Throwable t) {
@@ -107,6 +137,11 @@ final class Exchange {
             }
         }
         return false;
+    }
+
+    /** How many body reads found bytes that Jetty had not called back for; see {@link BodyDemand}. */
+    static long bodyReadsRecoveredByPolling() {
+        return BodyDemand.RECOVERED.sum();
     }
 
     void sendJson(int status, Object body) throws IOException {
