@@ -167,6 +167,11 @@ public final class WorkerServer implements AutoCloseable {
         return deadlines.openConnections();
     }
 
+    /** Jetty's dump of its state (connectors, selectors, endpoints and their interests), to diagnose a stall. */
+    String dumpState() {
+        return server.dump();
+    }
+
     /**
      * Graceful shutdown: from now on {@code /readyz} answers 503 and new sealed requests get a signed busy
      * refusal (so clients send them elsewhere); waits up to {@code grace} for the requests in flight to finish,

@@ -168,6 +168,22 @@ class HttpLayerFuzzTest {
         }
     }
 
+    /** Jetty's dump and every thread's stack, virtual ones included, written to a file whose path is returned. */
+    static String dumpState(LocalWorker w) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "fuzz"));
+            java.nio.file.Path threads = dir.resolve("stall-threads-" + System.currentTimeMillis() + ".txt");
+            java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(threads.toAbsolutePath().toString(),
+                            com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            java.nio.file.Path jetty = dir.resolve("stall-jetty-" + System.currentTimeMillis() + ".txt");
+            java.nio.file.Files.writeString(jetty, w.server.dumpState());
+            return jetty.toAbsolutePath() + " and " + threads.toAbsolutePath();
+        } catch (IOException | RuntimeException e) {
+            return "not written (" + e + ")";
+        }
+    }
+
     /**
      * A well-formed sealed request on a new connection is still answered. New, not pooled: an idle pooled
      * connection may be one the worker is closing (it closes keep-alives idle for 10 s, as long as one slow input
@@ -178,7 +194,12 @@ class HttpLayerFuzzTest {
                 List.of(), false, new RequestEnvelope(String.format("%032x", System.nanoTime()),
                         System.currentTimeMillis(), LocalWorker.PRICE)));
         SealedRequest sealed = SealedRequest.seal(w.identity.keyConfig(), HpkeSuite.X25519_SHA256_AES128GCM, body);
-        RawHttp.Reply reply = RawHttp.postFresh(w, sealed.message(), "message/ohttp-req");
+        RawHttp.Reply reply;
+        try {
+            reply = RawHttp.postFresh(w, sealed.message(), "message/ohttp-req");
+        } catch (IOException e) {
+            throw new AssertionError("the worker stopped serving (" + e + "); its state: " + dumpState(w), e);
+        }
         if (reply.status() != 200) {
             throw new AssertionError("the worker stopped serving: HTTP " + reply.status() + " "
                     + new String(reply.body(), StandardCharsets.UTF_8));
