@@ -8,11 +8,12 @@ import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.server.Request;
 
 /**
- * Waits for more of a request's body. Jetty calls back when the connection is readable; under load that
- * callback has been seen to go missing (a request whose remaining body bytes sat unread on the socket until
- * its deadline, about once in 10^5 requests beside fuzzed connections). So a wait also ends after
- * {@link #LOOK_AGAIN_MILLIS}, and the reader reads again: Jetty's read fills from the socket itself. Only one
- * demand is ever outstanding, as Jetty requires; the connection's body deadline still bounds the whole read.
+ * Waits for more of a request's body: Jetty calls back when the connection is readable. A wait also ends after
+ * {@link #LOOK_AGAIN_MILLIS}, and the reader reads again (Jetty's read fills from the socket itself), so that a
+ * callback that never comes costs half a second rather than the whole body deadline. Such a callback was the
+ * first suspect for bodies that stalled under the HTTP fuzz target; the cause was the shared buffer pool (see
+ * {@link WorkerServer}), and the long runs since counted no read recovered this way. Only one demand is ever
+ * outstanding, as Jetty requires; the connection's body deadline still bounds the whole read.
  */
 final class BodyDemand {
     static final long LOOK_AGAIN_MILLIS = 500;
