@@ -35,6 +35,7 @@ import network.cocoon.worker.inference.DjlEngine;
 import network.cocoon.worker.inference.EngineSettings;
 import network.cocoon.worker.inference.GenerationRequest;
 import network.cocoon.worker.inference.LoadProgress;
+import network.cocoon.worker.inference.NativeThreads;
 import network.cocoon.worker.inference.TokenSink;
 import network.cocoon.worker.inference.checkpoint.Checkpoint;
 import network.cocoon.worker.inference.llama.HiddenActivation;
@@ -82,12 +83,19 @@ public final class InferenceBenchmark {
                         + " (use --device cpu|gpu, --skip-large, --checkpoint DIR, --serving-warmup ROUNDS)");
             }
         }
+        // As the worker runs: its OpenMP wait policy must be in the environment before PyTorch loads, which the
+        // first Engine call below does (before 2026-12-02 it did so first, and every row was measured spinning).
+        NativeThreads.beforeLoadingPyTorch();
         Device dev = device.equals("gpu") ? Device.gpu() : Device.cpu();
-        System.out.printf(Locale.ROOT, "engine %s %s, device %s, %d CPU cores%n", Engine.getInstance().getEngineName(),
-                Engine.getInstance().getVersion(), dev, Runtime.getRuntime().availableProcessors());
-        double bandwidth = readBandwidth();
-        System.out.printf(Locale.ROOT, "measured read bandwidth: %.1f GB/s (one thread summing 256 MiB, best of 5)%n",
-                bandwidth / 1e9);
+        System.out.printf(Locale.ROOT, "engine %s %s, device %s, %d CPU cores, OpenMP threads %s%n",
+                Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), dev,
+                Runtime.getRuntime().availableProcessors(), NativeThreads.waitSetting());
+        int threads = Runtime.getRuntime().availableProcessors();
+        long cache = lastLevelCacheBytes();
+        double bandwidth = readBandwidth(threads, cache);
+        System.out.printf(Locale.ROOT, "measured read bandwidth: %.1f GB/s (%d threads summing %d MiB, best of 5; "
+                + "last-level cache %d MiB)%n", bandwidth / 1e9, threads, Math.max(1L << 30, 2 * cache) >> 20,
+                cache >> 20);
 
         Checkpoint small = new Checkpoint(Path.of("cocoon-worker", "models", "cocoon-add-tiny"));
         try (LlamaModel model = LlamaModel.create(small.config(), small.tensors(), dev, 64)) {
@@ -203,32 +211,77 @@ public final class InferenceBenchmark {
     }
 
     /**
-     * Bytes read per second summing 256 MiB of ints already in memory (a reduction the JIT vectorizes), best of
-     * five: the bound a decode step that reads every weight once cannot beat.
+     * Bytes read per second summing ints already in memory (a reduction the JIT vectorizes) on {@code threads}
+     * threads at once, each its own share of the array, best of five: the bound a decode step that reads every
+     * weight once cannot beat. The engine reads weights on all of its intra-op threads, and one core of a server
+     * CPU cannot draw the socket's bandwidth on its own (an Intel Xeon here read 6.2 GB/s on one thread), so the
+     * probe uses as many threads as the engine. The array is at least 1 GiB and twice the last-level cache, so the
+     * probe reads memory, not cache.
      */
-    static double readBandwidth() {
-        int[] data = new int[64 * 1024 * 1024];
+    static double readBandwidth(int threads, long lastLevelCacheBytes) throws InterruptedException {
+        long bytes = Math.max(1L << 30, 2 * lastLevelCacheBytes);
+        int[] data = new int[(int) Math.min(Integer.MAX_VALUE - 8L, bytes / 4)];
         java.util.Arrays.fill(data, 1);
         double best = 0;
-        long sink = 0;
-        for (int i = 0; i < 5; i++) {
+        for (int round = 0; round < 5; round++) {
+            long[] sums = new long[threads];
+            Thread[] workers = new Thread[threads];
+            java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(threads);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            for (int t = 0; t < threads; t++) {
+                int index = t;
+                int from = (int) ((long) data.length * t / threads);
+                int to = (int) ((long) data.length * (t + 1) / threads);
+                workers[t] = new Thread(() -> {
+                    ready.countDown();
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    sums[index] = sum(data, from, to);
+                });
+                workers[t].start();
+            }
+            ready.await();
             long start = System.nanoTime();
-            sink += sum(data);
+            go.countDown();
+            for (Thread worker : workers) {
+                worker.join();
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (java.util.Arrays.stream(sums).sum() != data.length) {
+                throw new IllegalStateException("read-bandwidth probe summed " + java.util.Arrays.toString(sums));
+            }
             best = Math.max(best, 4.0 * data.length / seconds);
-        }
-        if (sink != 5L * data.length) {
-            throw new IllegalStateException("read-bandwidth probe summed " + sink);
         }
         return best;
     }
 
-    private static int sum(int[] data) {
+    private static int sum(int[] data, int from, int to) {
         int total = 0;
-        for (int v : data) {
-            total += v;
+        for (int i = from; i < to; i++) {
+            total += data[i];
         }
         return total;
+    }
+
+    /** The last-level cache's size from Linux's sysfs, or 0 where it cannot be read. */
+    static long lastLevelCacheBytes() {
+        long largest = 0;
+        for (int index = 0; index < 8; index++) {
+            Path size = Path.of("/sys/devices/system/cpu/cpu0/cache/index" + index + "/size");
+            try {
+                String text = java.nio.file.Files.readString(size).trim();
+                long unit = text.endsWith("K") ? 1024 : text.endsWith("M") ? 1024 * 1024 : 1;
+                String digits = unit == 1 ? text : text.substring(0, text.length() - 1);
+                largest = Math.max(largest, Long.parseLong(digits) * unit);
+            } catch (java.io.IOException | NumberFormatException | SecurityException e) {
+                break;
+            }
+        }
+        return largest;
     }
 
     /**
@@ -242,16 +295,28 @@ public final class InferenceBenchmark {
         return ChatRequest.builder().user(p.prompt()).maxTokens(8).temperature(0).build();
     }
 
-    /** One way of answering a problem, timed over a round of problems. */
+    /** One way of answering a problem. */
     record ServedPath(String name, Answer answer) {
-        /** Seconds for the whole round. */
-        double time(List<AdditionTask.Problem> problems) throws Exception {
-            long start = System.nanoTime();
-            for (AdditionTask.Problem p : problems) {
-                answer.answer(p);
+    }
+
+    /**
+     * Seconds each path took over one round of the problems. The paths take turns on every problem, so that the
+     * shared machine's slow and fast moments fall on all of them alike.
+     */
+    static double[] round(List<ServedPath> paths, List<AdditionTask.Problem> problems) throws Exception {
+        long[] nanos = new long[paths.size()];
+        for (AdditionTask.Problem p : problems) {
+            for (int i = 0; i < paths.size(); i++) {
+                long start = System.nanoTime();
+                paths.get(i).answer().answer(p);
+                nanos[i] += System.nanoTime() - start;
             }
-            return (System.nanoTime() - start) / 1e9;
         }
+        double[] seconds = new double[nanos.length];
+        for (int i = 0; i < nanos.length; i++) {
+            seconds[i] = nanos[i] / 1e9;
+        }
+        return seconds;
     }
 
     @FunctionalInterface
@@ -313,22 +378,21 @@ public final class InferenceBenchmark {
                 // A worker serves for hours: the figures are the JIT-compiled steady state, not the first requests.
                 long warmStart = System.nanoTime();
                 for (int round = 0; round < servingWarmupRounds; round++) {
-                    for (ServedPath path : paths) {
-                        path.time(problems);
-                    }
+                    round(paths, problems);
                 }
                 double warmSeconds = (System.nanoTime() - warmStart) / 1e9;
                 double[] best = new double[paths.size()];
                 java.util.Arrays.fill(best, Double.MAX_VALUE);
                 for (int round = 0; round < SERVING_MEASURED_ROUNDS; round++) {
                     tokens[0] = 0;
+                    double[] seconds = round(paths, problems);
                     for (int i = 0; i < paths.size(); i++) {
-                        best[i] = Math.min(best[i], paths.get(i).time(problems));
+                        best[i] = Math.min(best[i], seconds[i]);
                     }
                 }
-                System.out.printf(Locale.ROOT, "%nserving overhead, %d sequential requests (%d completion tokens), best "
-                        + "of %d rounds after %d warm-up rounds (%.0f s):%n", problems.size(), tokens[0],
-                        SERVING_MEASURED_ROUNDS, servingWarmupRounds, warmSeconds);
+                System.out.printf(Locale.ROOT, "%nserving overhead, %d sequential requests (%d completion tokens), "
+                        + "the paths taking turns on each, best of %d rounds after %d warm-up rounds (%.0f s):%n",
+                        problems.size(), tokens[0], SERVING_MEASURED_ROUNDS, servingWarmupRounds, warmSeconds);
                 System.out.printf(Locale.ROOT, "| path | ms/request | added ms/request | ratio to raw |%n"
                         + "| --- | ---: | ---: | ---: |%n");
                 for (int i = 0; i < paths.size(); i++) {

@@ -18,5 +18,9 @@ class NativeThreadsTest {
         String chosen = System.getenv("OMP_WAIT_POLICY");
         String expected = chosen != null ? chosen : System.getenv("GOMP_SPINCOUNT") != null ? null : "PASSIVE";
         assertEquals(expected, Native.load("c", LibC.class).getenv("OMP_WAIT_POLICY"));
+        assertEquals(expected == null || chosen != null ? "the environment's" : "the worker's default",
+                NativeThreads.waitSetting().endsWith("(from the environment)") ? "the environment's"
+                        : NativeThreads.waitSetting().equals("OMP_WAIT_POLICY=PASSIVE (the worker's default)")
+                        ? "the worker's default" : NativeThreads.waitSetting());
     }
 }
