@@ -54,7 +54,8 @@ public final class LoadProgram {
     }
 
     /** The run's settings. */
-    record Settings(int users, Duration duration, int maxTokens, String heap, Path model, Path json, boolean paid) {
+    record Settings(int users, Duration duration, int maxTokens, String heap, Path model, Path json, boolean paid,
+            String device) {
         static Settings parse(String[] args) {
             Map<String, String> o = new LinkedHashMap<>();
             boolean paid = true;
@@ -65,7 +66,7 @@ public final class LoadProgram {
                 }
                 if (!args[i].startsWith("--") || i + 1 >= args.length) {
                     throw new IllegalArgumentException("usage: [--users N] [--seconds S] [--max-tokens N] [--heap SIZE]"
-                            + " [--model DIR] [--json FILE] [--unpaid]; got " + args[i]);
+                            + " [--model DIR] [--device cpu|gpu|auto] [--json FILE] [--unpaid]; got " + args[i]);
                 }
                 o.put(args[i].substring(2), args[++i]);
             }
@@ -73,11 +74,12 @@ public final class LoadProgram {
                     Duration.ofSeconds(Long.parseLong(o.getOrDefault("seconds", "60"))),
                     Integer.parseInt(o.getOrDefault("max-tokens", "8")), o.getOrDefault("heap", "512m"),
                     Path.of(o.getOrDefault("model", "cocoon-worker/models/cocoon-add-tiny")),
-                    o.containsKey("json") ? Path.of(o.get("json")) : null, paid);
-            o.keySet().removeAll(List.of("users", "seconds", "max-tokens", "heap", "model", "json"));
-            if (!o.isEmpty() || s.users < 2 || s.duration.isNegative() || s.duration.isZero() || s.maxTokens < 1) {
-                throw new IllegalArgumentException("unknown options " + o.keySet() + " or users < 4, seconds < 1,"
-                        + " max-tokens < 1 (users >= 2: one of each kind)");
+                    o.containsKey("json") ? Path.of(o.get("json")) : null, paid, o.getOrDefault("device", "cpu"));
+            o.keySet().removeAll(List.of("users", "seconds", "max-tokens", "heap", "model", "json", "device"));
+            if (!o.isEmpty() || s.users < 2 || s.duration.isNegative() || s.duration.isZero() || s.maxTokens < 1
+                    || !List.of("cpu", "gpu", "auto").contains(s.device)) {
+                throw new IllegalArgumentException("unknown options " + o.keySet() + " or users < 2, seconds < 1,"
+                        + " max-tokens < 1 (users >= 2: one of each kind), or a device other than cpu, gpu, auto");
             }
             return s;
         }
@@ -102,7 +104,8 @@ public final class LoadProgram {
         Files.writeString(scratch.resolve("dev-root.seed"), HexFormat.of().formatHex(devRootSeed));
         Files.writeString(scratch.resolve("channel-key.seed"), HexFormat.of().formatHex(channelKeySeed));
         List<String> workerArgs = new ArrayList<>(List.of("--model", settings.model().toString(), "--port", "0",
-                "--tee", "dev", "--dev-root-seed", scratch.resolve("dev-root.seed").toString()));
+                "--device", settings.device(), "--tee", "dev", "--dev-root-seed",
+                scratch.resolve("dev-root.seed").toString()));
         workerArgs.addAll(settings.paid() ? List.of("--payments", "dev", "--channel-key-seed",
                 scratch.resolve("channel-key.seed").toString(), "--payout", PAYOUT.toString(), "--dev-deposit",
                 Long.toString(DEPOSIT), "--ledger", scratch.resolve("ledger.db").toString())
