@@ -72,8 +72,9 @@ public final class DjlEngine implements InferenceEngine {
             }
             String id = settings.modelId() != null ? settings.modelId()
                     : checkpoint.directory().toAbsolutePath().normalize().getFileName().toString();
-            LOG.log(System.Logger.Level.INFO, "loaded {0} ({1} layers, hidden {2}) on {3}, template {4}", id,
-                    config.layers(), config.hiddenSize(), device, template);
+            LOG.log(System.Logger.Level.INFO, "loaded {0} ({1} layers, hidden {2}) on {3}, template {4}, OpenMP "
+                    + "threads {5}", id, config.layers(), config.hiddenSize(), device, template,
+                    NativeThreads.waitSetting());
             return new DjlEngine(new ModelInfo(id, digest), llama, tokenizer, template,
                     new BatchScheduler(llama, tokenizer, endTokens, settings.maxBatch(), settings.queueCapacity()));
         } catch (IOException | RuntimeException e) {
