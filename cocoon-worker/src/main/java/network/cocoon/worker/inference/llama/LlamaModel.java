@@ -37,8 +37,7 @@ public final class LlamaModel implements AutoCloseable {
     private static final float FLOAT16_MAX = 65504f;
     /** Most rows a half-precision weight multiplies in half precision on a CPU (see {@link #linear}). */
     static final int HALF_PRECISION_MAX_ROWS = 8;
-    /** Most rows a float32 weight multiplies as {@code (W x^T)^T} on a CPU (see {@link #weightTimesRows}). */
-    static final int WEIGHT_TIMES_ROWS_MAX_ROWS = 64;
+    private static final System.Logger LOG = System.getLogger(LlamaModel.class.getName());
 
     private final LlamaConfig config;
     private final WeightPrecision precision;
@@ -51,6 +50,8 @@ public final class LlamaModel implements AutoCloseable {
     private final int ropePositions;
     private final KvPool pool;
     private final boolean isGpu;
+    /** How float32 products run on a CPU, by rows: timed on this model's weights as it loads. */
+    private ProductPlan productPlan;
 
     private LlamaModel(LlamaConfig config, WeightPrecision precision, NDManager manager, Map<String, NDArray> weights,
                        int ropePositions) {
@@ -72,6 +73,29 @@ public final class LlamaModel implements AutoCloseable {
         this.rotateHalf = manager.create(rotation, new Shape(d, d));
         this.pool = new KvPool(config, manager);
         this.isGpu = manager.getDevice().isGpu();
+        if (isGpu || precision != WeightPrecision.FLOAT32) {
+            this.productPlan = ProductPlan.linearOnly();
+        } else {
+            this.productPlan = ProductPlan.measure(layerMatrices(), manager);
+            LOG.log(System.Logger.Level.INFO, "float32 products on this CPU: {0}", productPlan);
+        }
+    }
+
+    /** Each layer's weight matrices, for timing the ways to multiply them. */
+    private List<List<NDArray>> layerMatrices() {
+        List<List<NDArray>> layers = new ArrayList<>();
+        for (int layer = 0; layer < config.layers(); layer++) {
+            String prefix = "model.layers." + layer + ".";
+            layers.add(weights.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(prefix) && e.getKey().endsWith("proj.weight"))
+                    .map(Map.Entry::getValue).toList());
+        }
+        return layers;
+    }
+
+    /** Replaces the measured plan with a fixed one: for tests whose figures must not depend on the CPU. */
+    void useProductPlan(ProductPlan plan) {
+        this.productPlan = plan;
     }
 
     /**
@@ -516,8 +540,8 @@ public final class LlamaModel implements AutoCloseable {
         NDArray weight = w(name + ".weight");
         NDArray bias = weights.get(name + ".bias");
         if (precision == WeightPrecision.FLOAT32) {
-            return isGpu || rows(x) > WEIGHT_TIMES_ROWS_MAX_ROWS ? Linear.linear(x, weight, bias).singletonOrThrow()
-                    : weightTimesRows(x, weight, bias);
+            return productPlan.weightTimesRows(rows(x)) ? weightTimesRows(x, weight, bias)
+                    : Linear.linear(x, weight, bias).singletonOrThrow();
         }
         if (rows(x) > HALF_PRECISION_MAX_ROWS && !isGpu) {
             NDManager scratch = x.getManager();
@@ -533,10 +557,8 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * {@code x W^T + b} on a CPU, computed as {@code (W x^T)^T}: the same product, but PyTorch's CPU matrix
-     * product (MKL) runs it 2 to 2.7 times faster for 2 to 16 rows, the decode batches (measured on the
-     * SmolLM-135M shapes, 2026-12-02: `benchmarks/README.md`); for one row it is the same matrix-vector product.
-     * Prompts, with more rows than {@link #WEIGHT_TIMES_ROWS_MAX_ROWS}, keep {@code linear}.
+     * {@code x W^T + b} on a CPU, computed as {@code (W x^T)^T}: the same product, which PyTorch's CPU matrix
+     * product (MKL) runs faster than {@code linear} for some row counts on some CPUs ({@link ProductPlan}).
      */
     private static NDArray weightTimesRows(NDArray x, NDArray weight, NDArray bias) {
         Shape shape = x.getShape();

@@ -266,7 +266,46 @@ class LlamaModelTest {
     void aDecodeStepRunsAsManyOperationsForSixteenSequencesAsForOne() throws IOException {
         LlamaConfig config = configs().get(0);
         try (LlamaModel model = LlamaModel.create(config, randomWeights(config, 12), Device.cpu(), 64)) {
-            assertEquals(tensorsPerDecodeStep(model, 1), tensorsPerDecodeStep(model, 16));
+            for (boolean weightTimesRows : new boolean[] {false, true}) {
+                // The plan timed at load may differ between 1 and 16 rows; each way has a fixed count of its own.
+                model.useProductPlan(ProductPlan.uniform(weightTimesRows));
+                assertEquals(tensorsPerDecodeStep(model, 1), tensorsPerDecodeStep(model, 16));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void eitherWayOfMultiplyingGivesTheSameDecodeLogits(LlamaConfig config) throws IOException {
+        // Whichever way the load's timing picks, a batch's logits are the same up to summation order.
+        float[][] logits = new float[2][];
+        for (int way = 0; way < 2; way++) {
+            try (LlamaModel model = LlamaModel.create(config, randomWeights(config, 13), Device.cpu(), 64)) {
+                model.useProductPlan(ProductPlan.uniform(way == 1));
+                List<KvCache> caches = new java.util.ArrayList<>();
+                try {
+                    List<LlamaModel.Chunk> prompts = new java.util.ArrayList<>();
+                    for (int i = 0; i < 4; i++) {
+                        KvCache cache = model.newCache(16);
+                        caches.add(cache);
+                        prompts.add(new LlamaModel.Chunk(new long[] {1 + i, 2, 3}, cache));
+                    }
+                    run(model, prompts, false);
+                    List<LlamaModel.Chunk> step = new java.util.ArrayList<>();
+                    for (KvCache cache : caches) {
+                        step.add(new LlamaModel.Chunk(new long[] {5}, cache));
+                    }
+                    try (NDManager scratch = model.manager().newSubManager()) {
+                        logits[way] = model.forward(step, false, scratch).toFloatArray();
+                    }
+                } finally {
+                    caches.forEach(KvCache::close);
+                }
+            }
+        }
+        assertEquals(logits[0].length, logits[1].length);
+        for (int i = 0; i < logits[0].length; i++) {
+            assertEquals(logits[0][i], logits[1][i], 1e-4f * Math.max(1f, Math.abs(logits[0][i])), "logit " + i);
         }
     }
 
