@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -44,9 +46,8 @@ public final class LlamaModel implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> weights;
     private final NDArray ropeCos;
-    private final NDArray ropeSin;
-    /** {@code x @ rotateHalf == cat(-x[half:], x[:half])}: rotate-half as one product. */
-    private final NDArray rotateHalf;
+    /** The rotary sines with the first half of each row negated (see {@link #rope}). */
+    private final NDArray ropeSignedSin;
     private final int ropePositions;
     private final KvPool pool;
     private final boolean isGpu;
@@ -63,14 +64,13 @@ public final class LlamaModel implements AutoCloseable {
         int d = config.headDim();
         float[][] tables = RotaryTables.compute(config, ropePositions);
         this.ropeCos = manager.create(tables[0], new Shape(ropePositions, d));
-        this.ropeSin = manager.create(tables[1], new Shape(ropePositions, d));
-        float[] rotation = new float[d * d];
-        int half = d / 2;
-        for (int c = 0; c < half; c++) {
-            rotation[(c + half) * d + c] = -1f;
-            rotation[c * d + c + half] = 1f;
+        float[] signedSin = tables[1].clone();
+        for (int row = 0; row < ropePositions; row++) {
+            for (int c = 0; c < d / 2; c++) {
+                signedSin[row * d + c] = -signedSin[row * d + c];
+            }
         }
-        this.rotateHalf = manager.create(rotation, new Shape(d, d));
+        this.ropeSignedSin = manager.create(signedSin, new Shape(ropePositions, d));
         this.pool = new KvPool(config, manager);
         this.isGpu = manager.getDevice().isGpu();
         if (isGpu || precision != WeightPrecision.FLOAT32) {
@@ -327,6 +327,11 @@ public final class LlamaModel implements AutoCloseable {
         return new KvCache(pool, Math.min(capacity, ropePositions));
     }
 
+    /** The KV pool, for tests that look inside it. */
+    KvPool kvPool() {
+        return pool;
+    }
+
     /** Positions the KV pool holds now, free or reserved. */
     public int kvPoolPositions() {
         return pool.positions();
@@ -355,24 +360,26 @@ public final class LlamaModel implements AutoCloseable {
                 throw new IllegalArgumentException("sequence exceeds its cache capacity " + c.cache().capacity());
             }
         }
-        StepPlan plan = StepPlan.of(chunks);
+        StepPlan plan = StepPlan.of(chunks, pool, config.kvHeads());
         int d = config.headDim();
         int heads = config.heads();
         int kvHeads = config.kvHeads();
         NDArray x = embed(scratch.create(plan.tokens), scratch);
         NDArray positions = scratch.create(plan.positions);
         NDArray cos = attached(ropeCos.get(new NDIndex("{}", positions)), scratch).reshape(plan.rows, 1, d);
-        NDArray sin = attached(ropeSin.get(new NDIndex("{}", positions)), scratch).reshape(plan.rows, 1, d);
-        NDIndex writeSlots = new NDIndex("{}", scratch.create(plan.writeSlots));
-        NDIndex decodeSlots = plan.decodeRows == 0 ? null : new NDIndex("{}", scratch.create(plan.decodeSlots));
+        NDArray sin = attached(ropeSignedSin.get(new NDIndex("{}", positions)), scratch).reshape(plan.rows, 1, d);
+        NDIndex writeRows = new NDIndex("{}", scratch.create(plan.writeRows));
+        NDArray zeros = plan.zeroedSlots == 0 ? null : scratch.zeros(new Shape(2L * kvHeads * plan.zeroedSlots, d));
+        NDArray decodeBlocks = plan.decodeRows == 0 ? null : scratch.create(plan.decodeBlocks);
         NDArray decodeMask = plan.decodeRows == 0 ? null
-                : scratch.create(plan.decodeMask, new Shape(plan.decodeRows, 1, 1, plan.decodeKeys));
-        List<NDIndex> promptSlots = new ArrayList<>();
+                : scratch.create(plan.decodeMask, new Shape(plan.decodeRows, 1, plan.decodeKeys));
+        List<NDArray> promptBlocks = new ArrayList<>();
         List<NDArray> promptMasks = new ArrayList<>();
         for (int i = 0; i < plan.prompts.size(); i++) {
             Chunk c = plan.prompts.get(i);
-            promptSlots.add(new NDIndex("{}", scratch.create(plan.promptSlots.get(i))));
-            NDArray mask = causalMask(c.cache().length(), c.tokens().length, scratch);
+            promptBlocks.add(scratch.create(plan.promptBlocks.get(i)));
+            int keys = StepPlan.paddedKeys(c.cache().length() + c.tokens().length);
+            NDArray mask = causalMask(c.cache().length(), c.tokens().length, keys, scratch);
             promptMasks.add(config.groupSize() == 1 ? mask : mask.tile(new long[] {config.groupSize(), 1}));
         }
         double scale = 1.0 / Math.sqrt(d);
@@ -380,21 +387,22 @@ public final class LlamaModel implements AutoCloseable {
             String p = "model.layers." + layer + ".";
             NDArray h = rmsNorm(x, w(p + "input_layernorm.weight"));
             NDArray qkv = linear(h, p + "self_attn.qkv_proj").reshape(plan.rows, heads + 2L * kvHeads, d);
-            NDArray qk = rope(qkv.get(new NDIndex(":, :" + (heads + kvHeads))), cos, sin);
-            NDArray q = qk.get(new NDIndex(":, :" + heads));
-            pool.keys(layer).set(writeSlots, qk.get(new NDIndex(":, " + heads + ":")));
-            pool.values(layer).set(writeSlots, qkv.get(new NDIndex(":, " + (heads + kvHeads) + ":")));
+            ropeInPlace(qkv.get(new NDIndex(":, :" + (heads + kvHeads))), cos, sin);
+            NDArray q = qkv.get(new NDIndex(":, :" + heads));
+            // Each row's key heads then value heads, as they lie in qkv: the order of plan.writeRows.
+            NDArray written = qkv.get(new NDIndex(":, " + heads + ":")).reshape(-1, d);
+            pool.rows(layer).set(writeRows, zeros == null ? written : NDArrays.concat(new NDList(written, zeros), 0));
             NDList outputs = new NDList();
             if (plan.decodeRows > 0) {
                 NDArray dq = plan.decodeRows == plan.rows ? q : q.get(new NDIndex(":" + plan.decodeRows));
-                outputs.add(decodeAttention(dq.mul(scale), layer, decodeSlots, decodeMask, plan.decodeRows,
-                        plan.decodeKeys, scratch));
+                outputs.add(decodeAttention(dq.mul(scale), layer, decodeBlocks, decodeMask, plan.decodeRows,
+                        plan.decodeKeys));
             }
             int row = plan.decodeRows;
             for (int i = 0; i < plan.prompts.size(); i++) {
                 int t = plan.prompts.get(i).tokens().length;
                 NDArray pq = plan.rows == t ? q : q.get(new NDIndex(row + ":" + (row + t)));
-                outputs.add(promptAttention(pq.mul(scale), layer, promptSlots.get(i), promptMasks.get(i), t, scratch));
+                outputs.add(promptAttention(pq.mul(scale), layer, promptBlocks.get(i), promptMasks.get(i), t));
                 row += t;
             }
             NDArray attention = outputs.size() == 1 ? outputs.get(0) : NDArrays.concat(outputs, 0);
@@ -424,35 +432,52 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Attention of {@code b} single-token queries (b, heads, d) against their sequences' caches, gathered
-     * as (b, keys, kvHeads, d) and padded to the longest; padding is masked.
+     * Attention of {@code b} single-token queries (b, heads, d) against their sequences' caches, padded to
+     * {@code keys} (padding is masked). The caches come out of one block gather as (b * kvHeads, keys, d), so
+     * each key/value head of each sequence serves its {@code g} query heads as one (g x d)(d x keys) product of
+     * a batched product that reads the gathered keys in place, and the queries and the result need no
+     * reordering.
+     *
+     * @param q contiguous
+     * @param blocks the pool block rows of every sequence ({@link StepPlan#decodeBlocks})
+     * @param mask (b, 1, keys) additive
      */
-    private NDArray decodeAttention(NDArray q, int layer, NDIndex slots, NDArray mask, int b, int keys,
-                                    NDManager scratch) {
+    private NDArray decodeAttention(NDArray q, int layer, NDArray blocks, NDArray mask, int b, int keys) {
         int kvHeads = config.kvHeads();
+        int g = config.groupSize();
         int d = config.headDim();
-        NDArray k = attached(pool.keys(layer).get(slots), scratch).reshape(b, keys, kvHeads, d).transpose(0, 2, 3, 1);
-        NDArray v = attached(pool.values(layer).get(slots), scratch).reshape(b, keys, kvHeads, d)
-                .transpose(0, 2, 1, 3);
-        NDArray scores = q.reshape(b, kvHeads, config.groupSize(), d).matMul(k).add(mask);
-        return scores.softmax(-1).matMul(v).reshape(b, (long) config.heads() * d);
+        NDArray cache = gather(pool.blocks(layer), blocks).reshape(2, (long) b * kvHeads, keys, d);
+        NDArray scores = q.reshape((long) b * kvHeads, g, d).batchMatMul(cache.get(0).transpose(0, 2, 1))
+                .reshape(b, (long) kvHeads * g, keys).add(mask);
+        return scores.softmax(-1).reshape((long) b * kvHeads, g, keys).batchMatMul(cache.get(1))
+                .reshape(b, (long) config.heads() * d);
     }
 
     /**
      * Attention of one prompt chunk's {@code t} queries (t, heads, d) against its cache: each key/value head
-     * serves its {@code g} query heads as one (g * t) x keys product. {@code mask} is the causal mask tiled to
-     * (g * t, keys).
+     * serves its {@code g} query heads as one (g * t) x keys product. {@code mask} is the causal mask, keys
+     * padded to whole blocks, tiled to (g * t, keys).
      */
-    private NDArray promptAttention(NDArray q, int layer, NDIndex slots, NDArray mask, int t, NDManager scratch) {
+    private NDArray promptAttention(NDArray q, int layer, NDArray blocks, NDArray mask, int t) {
         int kvHeads = config.kvHeads();
         int g = config.groupSize();
         int d = config.headDim();
-        NDArray k = attached(pool.keys(layer).get(slots), scratch).transpose(1, 2, 0);
-        NDArray v = attached(pool.values(layer).get(slots), scratch).transpose(1, 0, 2);
+        long keys = mask.getShape().get(1);
+        NDArray cache = gather(pool.blocks(layer), blocks).reshape(2, kvHeads, keys, d);
+        NDArray k = cache.get(0);
+        NDArray v = cache.get(1);
         NDArray grouped = q.reshape(t, kvHeads, g, d).transpose(1, 2, 0, 3).reshape(kvHeads, (long) g * t, d);
-        NDArray scores = grouped.matMul(k).add(mask);
-        return scores.softmax(-1).matMul(v).reshape(kvHeads, g, t, d).transpose(2, 0, 1, 3)
+        NDArray scores = grouped.batchMatMul(k.transpose(0, 2, 1)).add(mask);
+        return scores.softmax(-1).batchMatMul(v).reshape(kvHeads, g, t, d).transpose(2, 0, 1, 3)
                 .reshape(t, (long) config.heads() * d);
+    }
+
+    /**
+     * Rows {@code rows} of {@code matrix}, owned by {@code rows}' manager: a row gather (index_select), which
+     * copies whole rows where advanced indexing copies element by element.
+     */
+    private static NDArray gather(NDArray matrix, NDArray rows) {
+        return Embedding.embedding(rows, matrix, SparseFormat.DENSE).singletonOrThrow();
     }
 
     /**
@@ -474,8 +499,8 @@ public final class LlamaModel implements AutoCloseable {
         int kvHeads = config.kvHeads();
         NDArray x = embed(tokens, scratch);
         NDArray cos = attached(ropeCos.get(new NDIndex(":" + length)), scratch).reshape(1, length, 1, d);
-        NDArray sin = attached(ropeSin.get(new NDIndex(":" + length)), scratch).reshape(1, length, 1, d);
-        NDArray mask = causalMask(0, length, scratch);
+        NDArray sin = attached(ropeSignedSin.get(new NDIndex(":" + length)), scratch).reshape(1, length, 1, d);
+        NDArray mask = causalMask(0, length, length, scratch);
         for (int layer = 0; layer < config.layers(); layer++) {
             String p = "model.layers." + layer + ".";
             NDArray h = rmsNorm(x, w(p + "input_layernorm.weight"));
@@ -507,16 +532,35 @@ public final class LlamaModel implements AutoCloseable {
         return scores.softmax(-1).matMul(v).reshape(batch, config.heads(), queries, d);
     }
 
-    /** Additive mask (queries, start + queries): query i at position start+i sees keys 0..start+i. */
-    private static NDArray causalMask(int start, int queries, NDManager scratch) {
+    /** Additive mask (queries, keys): query i at position start+i sees keys 0..start+i. */
+    private static NDArray causalMask(int start, int queries, int keys, NDManager scratch) {
         NDArray queryPositions = scratch.arange(start, start + queries).reshape(queries, 1);
-        NDArray keyPositions = scratch.arange(0, start + queries).reshape(1, start + queries);
+        NDArray keyPositions = scratch.arange(0, keys).reshape(1, keys);
         return keyPositions.gt(queryPositions).toType(DataType.FLOAT32, false).mul(MASKED);
     }
 
-    /** Rotary embedding in the Hugging Face "rotate half" form, over the last dimension. */
-    private NDArray rope(NDArray x, NDArray cos, NDArray sin) {
-        return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
+    /** {@link #rope}, written over {@code x} (a view into the projection, so that keys and values stay side by side). */
+    private static void ropeInPlace(NDArray x, NDArray cos, NDArray signedSin) {
+        NDArray rotated = swapHalves(x).muli(signedSin);
+        x.muli(cos).addi(rotated);
+    }
+
+    /** {@code cat(x2, x1)} over the last dimension, by one flip: an element copy. */
+    private static NDArray swapHalves(NDArray x) {
+        long[] shape = x.getShape().getShape();
+        long[] halves = java.util.Arrays.copyOf(shape, shape.length + 1);
+        halves[shape.length - 1] = 2;
+        halves[shape.length] = shape[shape.length - 1] / 2;
+        return x.reshape(new Shape(halves)).flip(shape.length - 1).reshape(x.getShape());
+    }
+
+    /**
+     * Rotary embedding in the Hugging Face "rotate half" form over the last dimension:
+     * {@code x cos + cat(-x2, x1) sin == x cos + cat(x2, x1) signedSin}, the halves swapped by one flip (an
+     * element copy) rather than a product, which on a CPU would wake the matrix library's threads.
+     */
+    private static NDArray rope(NDArray x, NDArray cos, NDArray signedSin) {
+        return x.mul(cos).add(swapHalves(x).mul(signedSin));
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {

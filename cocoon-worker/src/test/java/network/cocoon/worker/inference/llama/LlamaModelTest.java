@@ -197,6 +197,61 @@ class LlamaModelTest {
         }
     }
 
+    /**
+     * Caches are read in whole blocks, padding masked; a mask cannot hide a non-finite value, so what an earlier
+     * sequence left in a block (here: NaN in every slot but the padding block) must never be read by the next.
+     */
+    @ParameterizedTest
+    @MethodSource("configs")
+    void whatAnEarlierSequenceLeftInTheCacheNeverReachesTheNext(LlamaConfig config) throws IOException {
+        try (LlamaModel model = LlamaModel.create(config, randomWeights(config, 9), Device.cpu(), 64)) {
+            long[] tokens = new Random(10).longs(37, 0, config.vocabSize()).toArray();
+            long[] other = java.util.Arrays.copyOf(tokens, 5);
+            float[] full;
+            try (NDManager scratch = model.manager().newSubManager()) {
+                full = model.forward(scratch.create(tokens, new Shape(1, tokens.length))).toFloatArray();
+            }
+            try (KvCache earlier = model.newCache(tokens.length)) {
+                run(model, List.of(new LlamaModel.Chunk(tokens, earlier)), false);
+            }
+            poisonEverySlotButThePadding(model);
+            int vocab = config.vocabSize();
+            // Prompts ending inside a block, at its end, and decoding across two block boundaries, batched with a
+            // shorter sequence so that both are padded.
+            try (KvCache cache = model.newCache(tokens.length); KvCache shorter = model.newCache(tokens.length)) {
+                run(model, List.of(new LlamaModel.Chunk(java.util.Arrays.copyOf(tokens, 11), cache),
+                        new LlamaModel.Chunk(other, shorter)), false);
+                float[] chunk = run(model, List.of(new LlamaModel.Chunk(
+                        java.util.Arrays.copyOfRange(tokens, 11, 16), cache)), true);
+                assertClose(java.util.Arrays.copyOfRange(full, 11 * vocab, 16 * vocab), chunk);
+                for (int i = 16; i < tokens.length; i++) {
+                    List<LlamaModel.Chunk> step = new java.util.ArrayList<>();
+                    step.add(new LlamaModel.Chunk(new long[] {tokens[i]}, cache));
+                    // Six positions behind: from position 32 on it needs a block less than `cache`.
+                    step.add(new LlamaModel.Chunk(new long[] {1}, shorter));
+                    float[] logits = run(model, step, false);
+                    assertClose(java.util.Arrays.copyOfRange(full, i * vocab, (i + 1) * vocab),
+                            java.util.Arrays.copyOf(logits, vocab));
+                    for (float v : logits) {
+                        assertTrue(Float.isFinite(v), "finite logits for both sequences");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void poisonEverySlotButThePadding(LlamaModel model) {
+        KvPool pool = model.kvPool();
+        LlamaConfig c = model.config();
+        try (NDManager scratch = model.manager().newSubManager()) {
+            for (int layer = 0; layer < c.layers(); layer++) {
+                NDArray heads = pool.rows(layer).reshape(2L * c.kvHeads(), pool.positions(), c.headDim());
+                heads.attach(scratch);
+                heads.set(new ai.djl.ndarray.index.NDIndex(":, " + KvPool.BLOCK + ":"), Float.NaN);
+            }
+        }
+    }
+
     @Test
     void slotsReturnedByOneSequenceServeTheNextAndThePoolGrowsWithoutLosingKeys() throws IOException {
         LlamaConfig config = configs().get(0);
