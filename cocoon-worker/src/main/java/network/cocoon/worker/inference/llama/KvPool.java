@@ -16,7 +16,8 @@ import java.util.Deque;
  * returns them when the cache closes. Because a block's slots are consecutive in every head, the same storage
  * read as (rows / {@value #BLOCK}, {@value #BLOCK} * headDim) has one block of one head per row: a step gathers
  * every sequence's keys and values with one gather of whole blocks ({@link #blocks}), whatever the batch size,
- * and the result is already the (heads * sequences, keys, headDim) layout a batched product reads in place.
+ * and the result is already the (sequences * heads, keys, headDim) layout a batched product reads in place
+ * (the gather orders its rows so; see {@link StepPlan#decodeBlocks}).
  *
  * <p>Block 0 is never handed out and stays zero: it pads sequences shorter than the longest in a step. Slots a
  * sequence has reserved but not written hold whatever an earlier sequence left there; the forward pass zeroes
