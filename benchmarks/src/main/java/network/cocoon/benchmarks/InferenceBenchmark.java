@@ -57,7 +57,7 @@ import network.cocoon.worker.training.SmallModelTrainer;
  *
  * <p>Usage, from the repository root: {@code java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*"
  * network.cocoon.benchmarks.InferenceBenchmark [--device cpu|gpu] [--skip-large] [--checkpoint DIR]
- * [--serving-warmup ROUNDS]}
+ * [--serving-warmup ROUNDS] [--serving-only]}
  */
 public final class InferenceBenchmark {
     private InferenceBenchmark() {
@@ -69,6 +69,7 @@ public final class InferenceBenchmark {
         boolean skipLarge = false;
         Path peerCheckpoint = null;
         int servingWarmupRounds = 10;
+        boolean servingOnly = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--device")) {
                 device = args[++i];
@@ -78,9 +79,11 @@ public final class InferenceBenchmark {
                 peerCheckpoint = Path.of(args[++i]);
             } else if (args[i].equals("--serving-warmup")) {
                 servingWarmupRounds = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--serving-only")) {
+                servingOnly = true;
             } else {
                 throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --device cpu|gpu, --skip-large, --checkpoint DIR, --serving-warmup ROUNDS)");
+                        + " (use --device cpu|gpu, --skip-large, --checkpoint DIR, --serving-warmup ROUNDS, --serving-only)");
             }
         }
         // As the worker runs: its OpenMP wait policy must be in the environment before PyTorch loads, which the
@@ -90,6 +93,11 @@ public final class InferenceBenchmark {
         System.out.printf(Locale.ROOT, "engine %s %s, device %s, %d CPU cores, OpenMP threads %s%n",
                 Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), dev,
                 Runtime.getRuntime().availableProcessors(), NativeThreads.waitSetting());
+        Checkpoint small = new Checkpoint(Path.of("cocoon-worker", "models", "cocoon-add-tiny"));
+        if (servingOnly) {
+            servingOverhead(small, device, servingWarmupRounds);
+            return;
+        }
         int threads = Runtime.getRuntime().availableProcessors();
         long cache = lastLevelCacheBytes();
         double bandwidth = readBandwidth(threads, cache);
@@ -97,7 +105,6 @@ public final class InferenceBenchmark {
                 + "last-level cache %d MiB)%n", bandwidth / 1e9, threads, Math.max(1L << 30, 2 * cache) >> 20,
                 cache >> 20);
 
-        Checkpoint small = new Checkpoint(Path.of("cocoon-worker", "models", "cocoon-add-tiny"));
         try (LlamaModel model = LlamaModel.create(small.config(), small.tensors(), dev, 64)) {
             throughput("cocoon-add-tiny", model, 24, 32, bandwidth);
         }

@@ -78,6 +78,7 @@ public final class CocoonClient implements AutoCloseable {
     /** Content type of a streamed sealed response. */
     public static final String STREAM_MEDIA_TYPE = "message/ohttp-chunked-res";
 
+    private static final MediaType SEALED_REQUEST = MediaType.get(REQUEST_MEDIA_TYPE);
     static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
     static final int MAX_CHUNK_BYTES = 1024 * 1024;
 
@@ -475,10 +476,10 @@ public final class CocoonClient implements AutoCloseable {
         Response execute() throws IOException {
             String accept = stream ? STREAM_MEDIA_TYPE : RESPONSE_MEDIA_TYPE;
             SendMark mark = new SendMark();
-            Request.Builder builder = new Request.Builder().url(connection.url("/v1/sealed"))
+            Request.Builder builder = new Request.Builder().url(connection.sealedUrl())
                     .header("Accept", accept)
                     .tag(SendMark.class, mark)
-                    .post(RequestBody.create(message, MediaType.get(REQUEST_MEDIA_TYPE)));
+                    .post(RequestBody.create(message, SEALED_REQUEST));
             int powBits = worker.document().powBits();
             if (powBits > 0) {
                 builder.header(ProofOfWork.HEADER, ProofOfWork.solve(message, powBits));

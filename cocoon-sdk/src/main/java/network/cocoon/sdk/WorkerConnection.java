@@ -28,6 +28,8 @@ final class WorkerConnection {
 
     private final URI endpoint;
     private final HttpUrl base;
+    /** Built once: every request goes there. */
+    private final HttpUrl sealed;
     private final OkHttpClient http;
     private final AttestationVerifier verifier;
     private final AttestationPolicy policy;
@@ -50,6 +52,7 @@ final class WorkerConnection {
         this.refresher = refresher;
         this.endpoint = endpoint;
         this.base = HttpUrl.get(endpoint.toString());
+        this.sealed = url("/v1/sealed");
         this.http = http;
         this.policy = policy;
         this.verifier = new AttestationVerifier(policy);
@@ -83,6 +86,11 @@ final class WorkerConnection {
 
     HttpUrl url(String path) {
         return base.newBuilder().encodedPath(path).build();
+    }
+
+    /** Where sealed requests are posted. */
+    HttpUrl sealedUrl() {
+        return sealed;
     }
 
     /**

@@ -2,6 +2,7 @@ package network.cocoon.sdk.protocol;
 
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The model a worker serves.
@@ -10,6 +11,8 @@ import java.util.Objects;
  * @param digest lowercase hex SHA-256 over the weights, config and tokenizer (see {@code docs/protocol.md})
  */
 public record ModelInfo(String id, String digest) {
+    private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
+
     /** Validates the id and that the digest is 32 bytes of lowercase hex. */
     public ModelInfo {
         Objects.requireNonNull(id, "id");
@@ -17,7 +20,7 @@ public record ModelInfo(String id, String digest) {
         if (id.isEmpty()) {
             throw new IllegalArgumentException("model id must not be empty");
         }
-        if (!digest.matches("[0-9a-f]{64}")) {
+        if (!DIGEST.matcher(digest).matches()) {
             throw new IllegalArgumentException("model digest must be 64 lowercase hex digits");
         }
     }

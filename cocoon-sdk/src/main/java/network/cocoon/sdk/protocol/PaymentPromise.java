@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigInteger;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import network.cocoon.sdk.chat.InvalidFieldException;
 
 /**
@@ -24,9 +25,12 @@ public record PaymentPromise(@JsonProperty("channel_id") String channelId,
                              @JsonProperty("client_key") byte[] clientKey,
                              @JsonProperty("client_address") String clientAddress, byte[] promise,
                              @JsonProperty("receipts_after") Long receiptsAfter) {
+    /** Compiled once: every paid request carries a promise. */
+    private static final Pattern CHANNEL_ID = Pattern.compile("[0-9]{1,39}");
+
     /** Validates presence and form, naming each field. */
     public PaymentPromise {
-        if (channelId == null || !channelId.matches("[0-9]{1,39}")
+        if (channelId == null || !CHANNEL_ID.matcher(channelId).matches()
                 || new BigInteger(channelId).bitLength() > 128) {
             throw new InvalidFieldException("cocoon.payment.channel_id", "must be a decimal uint128");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import network.cocoon.sdk.chat.ChatCompletion;
 import network.cocoon.sdk.crypto.Digests;
 
@@ -27,12 +28,14 @@ public record ResultStatement(@JsonProperty("request_hash") String requestHash,
                               @JsonProperty("receipt_hash") String receiptHash) {
     /** The receipt hash of a request without payment. */
     public static final String NO_RECEIPT = "0".repeat(64);
+    /** Compiled once: statements are built and parsed on every answer, on both sides. */
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
     /** Validates that each hash is 32 bytes of lowercase hex and the counts are non-negative. */
     public ResultStatement {
         for (String hash : new String[] {requestHash, completionHash, modelDigest, receiptHash}) {
             Objects.requireNonNull(hash, "hash");
-            if (!hash.matches("[0-9a-f]{64}")) {
+            if (!HASH.matcher(hash).matches()) {
                 throw new IllegalArgumentException("hashes must be 64 lowercase hex digits");
             }
         }

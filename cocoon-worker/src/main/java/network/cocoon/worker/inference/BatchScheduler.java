@@ -44,14 +44,41 @@ final class BatchScheduler implements AutoCloseable {
         final TextAssembler text;
         final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         final List<Long> generated = new ArrayList<>();
+        /** Whether the caller takes text as it is released; otherwise only the end wakes it. */
+        final boolean textEvents;
         volatile boolean cancelled;
         KvCache cache;
+        /** When text was first and last released; the scheduler's thread alone writes them. */
+        long firstTextNanos;
+        long lastTextNanos;
 
         Sequence(long[] prompt, int maxTokens, Sampler sampler, TextAssembler text) {
+            this(prompt, maxTokens, sampler, text, true);
+        }
+
+        Sequence(long[] prompt, int maxTokens, Sampler sampler, TextAssembler text, boolean textEvents) {
             this.prompt = prompt;
             this.maxTokens = maxTokens;
             this.sampler = sampler;
             this.text = text;
+            this.textEvents = textEvents;
+        }
+
+        /**
+         * Text became final. A caller woken per token costs a thread wake-up each: on a small machine that time
+         * is taken from the step the other sequences wait for.
+         */
+        void release(String piece) {
+            if (piece.isEmpty()) {
+                return;
+            }
+            lastTextNanos = System.nanoTime();
+            if (firstTextNanos == 0) {
+                firstTextNanos = lastTextNanos;
+            }
+            if (textEvents) {
+                events.add(new Event.Text(piece));
+            }
         }
     }
 
@@ -234,10 +261,7 @@ final class BatchScheduler implements AutoCloseable {
             reason = FinishReason.STOP;
         } else {
             long[] ids = s.generated.stream().mapToLong(Long::longValue).toArray();
-            String released = s.text.update(tokenizer.decode(ids));
-            if (!released.isEmpty()) {
-                s.events.add(new Event.Text(released));
-            }
+            s.release(s.text.update(tokenizer.decode(ids)));
             if (s.text.stopped()) {
                 reason = FinishReason.STOP;
             } else if (s.generated.size() >= s.maxTokens || s.cache.length() >= s.cache.capacity()) {
@@ -257,11 +281,9 @@ final class BatchScheduler implements AutoCloseable {
     }
 
     private void finishGeneration(Sequence s, FinishReason reason) {
-        String rest = s.text.flush();
-        if (!rest.isEmpty()) {
-            s.events.add(new Event.Text(rest));
-        }
-        finish(s, new Event.Done(new Generation(s.text.text(), reason, s.prompt.length, s.generated.size())));
+        s.release(s.text.flush());
+        finish(s, new Event.Done(new Generation(s.text.text(), reason, s.prompt.length, s.generated.size(),
+                s.firstTextNanos, s.lastTextNanos)));
     }
 
     private void finish(Sequence s, Event event) {

@@ -208,7 +208,7 @@ public final class DjlEngine implements InferenceEngine {
         long seed = request.seed() != null ? request.seed() : seeds.nextLong();
         var sequence = new BatchScheduler.Sequence(prompt, maxTokens,
                 new Sampler(request.temperature(), request.topK(), request.topP(), seed),
-                new TextAssembler(request.stop()));
+                new TextAssembler(request.stop()), sink != TokenSink.NONE);
         scheduler.submit(sequence);
         while (true) {
             BatchScheduler.Event event = sequence.events.poll(50, TimeUnit.MILLISECONDS);

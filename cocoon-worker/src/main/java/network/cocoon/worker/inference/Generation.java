@@ -9,8 +9,12 @@ import java.util.Objects;
  * @param finishReason why it stopped
  * @param promptTokens tokens of the formatted prompt
  * @param completionTokens tokens generated, each one charged
+ * @param firstTextNanos {@link System#nanoTime()} when the engine released the first piece of text, 0 when it
+ *     released none or did not record it
+ * @param lastTextNanos {@link System#nanoTime()} when it released the last piece, 0 likewise
  */
-public record Generation(String text, FinishReason finishReason, int promptTokens, int completionTokens) {
+public record Generation(String text, FinishReason finishReason, int promptTokens, int completionTokens,
+                         long firstTextNanos, long lastTextNanos) {
     /** Validates presence and counts. */
     public Generation {
         Objects.requireNonNull(text);
@@ -18,6 +22,11 @@ public record Generation(String text, FinishReason finishReason, int promptToken
         if (promptTokens < 0 || completionTokens < 0) {
             throw new IllegalArgumentException("token counts must be non-negative");
         }
+    }
+
+    /** A generation whose text release times were not recorded. */
+    public Generation(String text, FinishReason finishReason, int promptTokens, int completionTokens) {
+        this(text, finishReason, promptTokens, completionTokens, 0, 0);
     }
 
     /** Hides the text. */

@@ -14,7 +14,9 @@ public interface InferenceEngine extends AutoCloseable {
 
     /**
      * Generates a completion, passing each new piece of text to {@code sink} as soon as it is final (text
-     * that could still turn into a stop sequence is held back).
+     * that could still turn into a stop sequence is held back). With {@link TokenSink#NONE} the text comes only
+     * in the result; either way the result says when the first and last pieces were released, where the engine
+     * records it.
      *
      * @throws EngineBusyException if the engine's queue is full
      * @throws InterruptedException if the calling thread is interrupted while waiting

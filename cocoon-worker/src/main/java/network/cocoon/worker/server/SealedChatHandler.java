@@ -252,9 +252,11 @@ final class SealedChatHandler {
     private void single(Exchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request,
                         PaymentDesk.Ticket ticket) throws IOException {
         Generation generation;
-        Timing timing = new Timing();
+        long admitted = System.nanoTime();
         try {
-            generation = engine.generate(GenerationRequest.of(request, () -> false, admission(ticket)), timing);
+            // No sink: the answer leaves whole, so this thread need not wake for every token.
+            generation = engine.generate(GenerationRequest.of(request, () -> false, admission(ticket)),
+                    TokenSink.NONE);
         } catch (PaymentRefusal refusal) {
             refuseAdmission(exchange, message, opened, refusal);
             return;
@@ -277,7 +279,7 @@ final class SealedChatHandler {
             exchange.sendError(ErrorCode.INTERNAL_ERROR, RECEIPT_NOT_RECORDED);
             return;
         }
-        record(timing, generation, receipt);
+        record(admitted, generation.firstTextNanos(), generation.lastTextNanos(), generation, receipt);
         byte[] plaintext = ProtocolJson.write(new SealedResponseBody(completion, sign(message, completion, receipt),
                 receipt == null ? null : receipt.toBoc(), earlierReceipts(ticket)));
         exchange.send(200, RESPONSE_TYPE, opened.sealResponse(plaintext));
@@ -332,7 +334,7 @@ final class SealedChatHandler {
             failStream(exchange, writer, ErrorCode.INTERNAL_ERROR, RECEIPT_NOT_RECORDED);
             return;
         }
-        record(timing, generation, receipt);
+        record(timing.start, timing.first, timing.last, generation, receipt);
         writer.finish(new StreamEvent.Final(completion.id(), completion.created(), completion.model(),
                 completion.finishReason(), completion.usage(), sign(message, completion, receipt),
                 receipt == null ? null : receipt.toBoc(), earlierReceipts(ticket)));
@@ -349,19 +351,20 @@ final class SealedChatHandler {
         }
     }
 
-    private void record(Timing timing, Generation generation, SignedReceipt receipt) {
+    private void record(long admitted, long firstText, long lastText, Generation generation, SignedReceipt receipt) {
         metrics.tokens(generation.promptTokens(), generation.completionTokens());
-        metrics.latencies(timing.start, timing.first, timing.last, generation.completionTokens());
+        metrics.latencies(admitted, firstText, lastText, generation.completionTokens());
         if (receipt != null) {
             metrics.earned(receipt.receipt().amount());
         }
     }
 
     /**
-     * When an answer's text appeared: the first and last piece the engine emitted, from the moment generation
-     * was asked for. Text is emitted as tokens decode (held back only while it may still become a stop sequence).
+     * When a streamed answer's text appeared: the first and last piece the engine emitted, from the moment
+     * generation was asked for. Text is emitted as tokens decode (held back only while it may still become a stop
+     * sequence).
      */
-    private static class Timing implements TokenSink {
+    private static final class Timing implements TokenSink {
         final long start = System.nanoTime();
         volatile long first;
         volatile long last;

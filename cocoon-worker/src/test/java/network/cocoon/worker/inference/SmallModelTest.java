@@ -1,6 +1,7 @@
 package network.cocoon.worker.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,6 +138,29 @@ class SmallModelTest {
         assertEquals(List.of("5", "7", "9"), pieces);
         assertEquals(FinishReason.STOP, g.finishReason());
         assertEquals(4, g.completionTokens(), "three digits and the end-of-turn token");
+        assertTrue(g.firstTextNanos() != 0 && g.lastTextNanos() - g.firstTextNanos() >= 0,
+                "when the first and last pieces were released");
+    }
+
+    @Test
+    void withoutASinkTheCallerIsWokenOnlyWhenTheAnswerIsDone() throws Exception {
+        long asked = System.nanoTime();
+        Generation streamed = engine.generate(greedy(new AdditionTask.Problem(123, 456)), piece -> { });
+        Generation whole = engine.generate(greedy(new AdditionTask.Problem(123, 456)), TokenSink.NONE);
+        assertEquals(streamed.text(), whole.text());
+        assertEquals(streamed.completionTokens(), whole.completionTokens());
+        assertTrue(whole.firstTextNanos() - asked > 0 && whole.lastTextNanos() - whole.firstTextNanos() > 0,
+                "the release times are recorded without a sink too: 5, 7 and 9 were three steps");
+
+        // The scheduler itself: a sequence without text events receives exactly one, the end.
+        long[] prompt = engine.tokenizer().encode(engine.template().render(List.of(ChatMessage.user("123+456"))));
+        var quiet = new BatchScheduler.Sequence(prompt, 8, new Sampler(0, 0, 1, 1), new TextAssembler(List.of()),
+                false);
+        engine.scheduler().submit(quiet);
+        BatchScheduler.Event only = quiet.events.take();
+        Generation done = assertInstanceOf(BatchScheduler.Event.Done.class, only).generation();
+        assertEquals("579", done.text());
+        assertTrue(quiet.events.isEmpty(), "nothing after the end");
     }
 
     @Test

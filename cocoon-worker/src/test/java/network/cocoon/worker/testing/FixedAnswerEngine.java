@@ -40,14 +40,18 @@ public class FixedAnswerEngine implements InferenceEngine {
         int prompt = promptTokensPerChar * request.messages().stream().mapToInt(m -> m.content().length()).sum();
         request.admission().admit(prompt, request.maxTokens());
         int n = Math.min(answer.length(), request.maxTokens());
+        long first = 0;
+        long last = 0;
         for (int i = 0; i < n; i++) {
             if (request.cancelled().getAsBoolean()) {
-                return new Generation(answer.substring(0, i), FinishReason.CANCELLED, prompt, i);
+                return new Generation(answer.substring(0, i), FinishReason.CANCELLED, prompt, i, first, last);
             }
             sink.accept(answer.substring(i, i + 1));
+            last = System.nanoTime();
+            first = first == 0 ? last : first;
         }
         FinishReason reason = n < answer.length() ? FinishReason.LENGTH : FinishReason.STOP;
-        return new Generation(answer.substring(0, n), reason, prompt, n);
+        return new Generation(answer.substring(0, n), reason, prompt, n, first, last);
     }
 
     @Override
