@@ -429,7 +429,7 @@ public final class CocoonClient implements AutoCloseable {
         RequestEnvelope envelope = new RequestEnvelope(requestId, connection.workerClock().millis(),
                 policy.maxPrice().orElse(worker.document().price()), payment);
         byte[] body = ProtocolJson.write(InferenceRequest.of(request, stream, envelope));
-        SealedRequest sealed = SealedRequest.seal(worker.keyConfig(), worker.suite(), body);
+        SealedRequest sealed = connection.seal(worker, body);
         byte[] message = sealed.message();
         if (session != null) {
             session.sending(promise, Digests.sha256(message), request.maxTokens());

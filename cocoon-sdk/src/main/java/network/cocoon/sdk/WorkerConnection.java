@@ -42,6 +42,7 @@ final class WorkerConnection {
     /** Refreshes run in the background on this; {@code null} means only on demand. */
     private final java.util.concurrent.Executor refresher;
     private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final EncapsulationSupply encapsulations;
 
     WorkerConnection(URI endpoint, OkHttpClient http, AttestationPolicy policy, SecureRandom random) {
         this(endpoint, http, policy, random, null);
@@ -50,6 +51,7 @@ final class WorkerConnection {
     WorkerConnection(URI endpoint, OkHttpClient http, AttestationPolicy policy, SecureRandom random,
                      java.util.concurrent.Executor refresher) {
         this.refresher = refresher;
+        this.encapsulations = new EncapsulationSupply(refresher);
         this.endpoint = endpoint;
         this.base = HttpUrl.get(endpoint.toString());
         this.sealed = url("/v1/sealed");
@@ -86,6 +88,11 @@ final class WorkerConnection {
 
     HttpUrl url(String path) {
         return base.newBuilder().encodedPath(path).build();
+    }
+
+    /** Seals a request body to the worker's attested key, with an encapsulation made ahead where one is ready. */
+    network.cocoon.sdk.crypto.SealedRequest seal(VerifiedWorker worker, byte[] body) {
+        return encapsulations.seal(worker.keyConfig(), worker.suite(), body);
     }
 
     /** Where sealed requests are posted. */

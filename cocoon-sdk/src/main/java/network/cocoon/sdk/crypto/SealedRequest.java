@@ -30,7 +30,20 @@ public final class SealedRequest {
      * @param suite one of the config's suites, supported by Cocoon
      */
     public static SealedRequest seal(KeyConfig config, HpkeSuite suite, byte[] body) {
-        return seal(config, suite, body, null);
+        return encapsulate(config, suite).seal(body);
+    }
+
+    /**
+     * Does the public-key half of sealing ahead of the body: a fresh ephemeral key, its X25519 agreement with the
+     * config's key and the HPKE key schedule. That is nearly all of a request's sealing cost, so a client can do
+     * it before the request exists. The result seals exactly one body.
+     *
+     * @param suite one of the config's suites, supported by Cocoon
+     * @throws IllegalArgumentException if the suite is not offered or supported, or the config's key is a
+     *     low-order point
+     */
+    public static Encapsulation encapsulate(KeyConfig config, HpkeSuite suite) {
+        return encapsulate(config, suite, null);
     }
 
     /**
@@ -39,22 +52,64 @@ public final class SealedRequest {
      */
     public static SealedRequest sealWithEphemeralKey(KeyConfig config, HpkeSuite suite, byte[] body,
                                                      HpkeKeyPair ephemeral) {
-        return seal(config, suite, body, ephemeral);
+        return encapsulate(config, suite, ephemeral).seal(body);
     }
 
-    private static SealedRequest seal(KeyConfig config, HpkeSuite suite, byte[] body, HpkeKeyPair ephemeral) {
+    private static Encapsulation encapsulate(KeyConfig config, HpkeSuite suite, HpkeKeyPair ephemeral) {
         if (!config.suites().contains(suite) || !suite.isSupported()) {
             throw new IllegalArgumentException("suite " + suite + " is not offered by " + config);
         }
         RequestHeader header = new RequestHeader(config.keyId(), suite);
-        HpkeContext context = HpkeContext.setupBaseS(suite, config.publicKey(), header.info(), ephemeral);
-        byte[] hdr = header.encode();
-        byte[] enc = context.encapsulation();
-        // The ciphertext is written straight behind room for hdr || enc: one pass over the body.
-        byte[] message = context.sealWithPrefix(new byte[0], body, hdr.length + enc.length);
-        System.arraycopy(hdr, 0, message, 0, hdr.length);
-        System.arraycopy(enc, 0, message, hdr.length, enc.length);
-        return new SealedRequest(suite, context, message);
+        return new Encapsulation(config, suite, header.encode(),
+                HpkeContext.setupBaseS(suite, config.publicKey(), header.info(), ephemeral));
+    }
+
+    /**
+     * An HPKE sender context set up for one key config and suite, not yet used: {@link #seal} turns it into the
+     * one request it may carry. Holding one is holding a request key, so it lives in memory only and is handed
+     * to a single user.
+     */
+    public static final class Encapsulation {
+        private final KeyConfig config;
+        private final HpkeSuite suite;
+        private final byte[] header;
+        private final HpkeContext context;
+        private final java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Encapsulation(KeyConfig config, HpkeSuite suite, byte[] header, HpkeContext context) {
+            this.config = config;
+            this.suite = suite;
+            this.header = header;
+            this.context = context;
+        }
+
+        /** The key config this encapsulates to. */
+        public KeyConfig config() {
+            return config;
+        }
+
+        /** The suite it was set up for. */
+        public HpkeSuite suite() {
+            return suite;
+        }
+
+        /**
+         * Seals {@code body} as {@code hdr || enc || ct}.
+         *
+         * @throws IllegalStateException if this encapsulation already sealed a body: a second request under the
+         *     same ephemeral key and nonce would expose both
+         */
+        public SealedRequest seal(byte[] body) {
+            if (!used.compareAndSet(false, true)) {
+                throw new IllegalStateException("an encapsulation seals one request only");
+            }
+            byte[] enc = context.encapsulation();
+            // The ciphertext is written straight behind room for hdr || enc: one pass over the body.
+            byte[] message = context.sealWithPrefix(new byte[0], body, header.length + enc.length);
+            System.arraycopy(header, 0, message, 0, header.length);
+            System.arraycopy(enc, 0, message, header.length, enc.length);
+            return new SealedRequest(suite, context, message);
+        }
     }
 
     /** The bytes to send: {@code hdr || enc || ct}. */

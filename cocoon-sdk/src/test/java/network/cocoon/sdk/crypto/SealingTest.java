@@ -47,6 +47,28 @@ class SealingTest {
     }
 
     @Test
+    void anEncapsulationMadeAheadSealsExactlyOneRequest() throws Exception {
+        SealedRequest.Encapsulation encapsulation = SealedRequest.encapsulate(config, HpkeSuite.X25519_SHA256_AES128GCM);
+        SealedRequest sealed = encapsulation.seal(body);
+        OpenedRequest opened = OpenedRequest.open(sealed.message(), config, workerKey);
+        assertArrayEquals(body, opened.body());
+        byte[] answer = "the answer".getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(answer, sealed.openResponse(opened.sealResponse(answer)));
+        assertThrows(IllegalStateException.class, () -> encapsulation.seal(body));
+        // Each encapsulation is its own ephemeral key.
+        byte[] other = SealedRequest.encapsulate(config, HpkeSuite.X25519_SHA256_AES128GCM).seal(body).message();
+        assertFalse(Arrays.equals(Arrays.copyOfRange(sealed.message(), 7, 39), Arrays.copyOfRange(other, 7, 39)));
+    }
+
+    @Test
+    void encapsulatingRefusesASuiteTheConfigDoesNotOffer() {
+        KeyConfig aesOnly = new KeyConfig(7, HpkeSuite.KEM_X25519_SHA256, workerKey.publicKey(),
+                List.of(HpkeSuite.X25519_SHA256_AES128GCM));
+        assertThrows(IllegalArgumentException.class,
+                () -> SealedRequest.encapsulate(aesOnly, HpkeSuite.X25519_SHA256_CHACHA20POLY1305));
+    }
+
+    @Test
     void keyConfigRoundTripsAndRejectsGarbage() {
         assertEquals(config, KeyConfig.decode(config.encode()));
         byte[] encoded = config.encode();
