@@ -135,11 +135,47 @@ class SmallModelTest {
         List<String> pieces = new ArrayList<>();
         Generation g = engine.generate(greedy(new AdditionTask.Problem(123, 456)), pieces::add);
         assertEquals("579", g.text());
-        assertEquals(List.of("5", "7", "9"), pieces);
+        // One piece per digit, unless this thread woke after the next digit was released (then they come joined).
+        assertEquals("579", String.join("", pieces));
+        assertTrue(pieces.stream().noneMatch(String::isEmpty));
         assertEquals(FinishReason.STOP, g.finishReason());
         assertEquals(4, g.completionTokens(), "three digits and the end-of-turn token");
         assertTrue(g.firstTextNanos() != 0 && g.lastTextNanos() - g.firstTextNanos() >= 0,
                 "when the first and last pieces were released");
+    }
+
+    @Test
+    void piecesReleasedWhileTheSinkWasBusyComeJoined() throws Exception {
+        List<String> pieces = new ArrayList<>();
+        Generation g = engine.generate(greedy(new AdditionTask.Problem(123, 456)), piece -> {
+            pieces.add(piece);
+            if (pieces.size() == 1) {
+                // A slow client: the other two digits are decoded while the first is being written.
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        assertEquals("579", g.text());
+        assertEquals("579", String.join("", pieces));
+        // Piece by piece that would be three calls; what was decoded during the pause comes as one.
+        assertTrue(pieces.size() <= 2, "pieces " + pieces);
+    }
+
+    @Test
+    void queuedTextIsJoinedUpToItsBoundAndStopsAtTheEnd() {
+        var events = new java.util.ArrayDeque<BatchScheduler.Event>(List.of(new BatchScheduler.Event.Text("b"),
+                new BatchScheduler.Event.Text("cd"), new BatchScheduler.Event.Text("e"),
+                new BatchScheduler.Event.Done(new Generation("abcde", FinishReason.STOP, 1, 5))));
+        assertEquals("abcd", DjlEngine.withQueuedText("a", events, 4));
+        assertEquals("e", ((BatchScheduler.Event.Text) events.peek()).text(), "the rest stays queued, in order");
+        events.poll();
+        assertEquals("x", DjlEngine.withQueuedText("x", events, 4), "the end is never taken");
+        assertTrue(events.peek() instanceof BatchScheduler.Event.Done);
+        assertEquals("long", DjlEngine.withQueuedText("long", new java.util.ArrayDeque<>(
+                List.of(new BatchScheduler.Event.Text("er"))), 4), "a piece at the bound takes nothing more");
     }
 
     @Test
