@@ -55,9 +55,11 @@ import okhttp3.Response;
  *
  * <p>For each request the client (1) uses the worker's verified attestation, fetching and verifying it
  * with a fresh nonce when none is cached or the cached one is no longer trusted; (2) seals the request to
- * the attested HPKE key; (3) opens the sealed response; (4) recomputes the request hash, completion hash,
- * model digest and usage and checks the worker's Ed25519 signature over them with the attested key. Any
- * failure throws a {@link CocoonException} subtype; nothing is retried or downgraded silently.
+ * the attested HPKE key, with an encapsulation (ephemeral key and X25519 agreement) made on the client's
+ * thread pool while the previous request was in flight, and used for this request only; (3) opens the sealed
+ * response; (4) recomputes the request hash, completion hash, model digest and usage and checks the worker's
+ * Ed25519 signature over them with the attested key. Any failure throws a {@link CocoonException} subtype;
+ * nothing is retried or downgraded silently.
  *
  * <pre>{@code
  * try (CocoonClient client = CocoonClient.builder()
