@@ -111,10 +111,13 @@ public class SealingBenchmark {
         }
     }
 
-    /** Seals a request: one X25519 encapsulation, the key schedule and the AEAD over the body. */
+    /**
+     * Seals a request as the client does: one X25519 encapsulation, the key schedule and the AEAD over the body,
+     * the sealed bytes handed over without a copy.
+     */
     @Benchmark
     public byte[] sealRequest() {
-        return SealedRequest.seal(config, suite, body).message();
+        return SealedRequest.encapsulate(config, suite).seal(body);
     }
 
     /**
@@ -124,7 +127,7 @@ public class SealingBenchmark {
      */
     @Benchmark
     public byte[] sealPreparedRequest(Prepared prepared) {
-        return prepared.next.seal(body).message();
+        return prepared.next.seal(body);
     }
 
     /**

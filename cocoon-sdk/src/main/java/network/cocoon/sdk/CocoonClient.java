@@ -431,8 +431,8 @@ public final class CocoonClient implements AutoCloseable {
         RequestEnvelope envelope = new RequestEnvelope(requestId, connection.workerClock().millis(),
                 policy.maxPrice().orElse(worker.document().price()), payment);
         byte[] body = ProtocolJson.write(InferenceRequest.of(request, stream, envelope));
-        SealedRequest sealed = connection.seal(worker, body);
-        byte[] message = sealed.message();
+        SealedRequest.Encapsulation sealed = connection.encapsulation(worker);
+        byte[] message = sealed.seal(body);
         if (session != null) {
             session.sending(promise, Digests.sha256(message), request.maxTokens());
         }
@@ -446,7 +446,7 @@ public final class CocoonClient implements AutoCloseable {
         final VerifiedWorker worker;
         final String requestId;
         final int maxTokens;
-        final SealedRequest sealed;
+        final SealedRequest.Encapsulation sealed;
         final byte[] message;
         final boolean stream;
         final ChannelPayer.Session session;
@@ -454,7 +454,7 @@ public final class CocoonClient implements AutoCloseable {
         final List<network.cocoon.sdk.chat.ChatMessage> messages;
 
         Exchange(WorkerConnection connection, VerifiedWorker worker, String requestId, int maxTokens,
-                 SealedRequest sealed, byte[] message, boolean stream, ChannelPayer.Session session,
+                 SealedRequest.Encapsulation sealed, byte[] message, boolean stream, ChannelPayer.Session session,
                  List<network.cocoon.sdk.chat.ChatMessage> messages) {
             this.messages = messages;
             this.connection = connection;

@@ -28,14 +28,17 @@ final class EncapsulationSupply {
         this.background = background;
     }
 
-    /** Seals {@code body} to {@code config} under {@code suite}, and starts making the next encapsulation. */
-    SealedRequest seal(KeyConfig config, HpkeSuite suite, byte[] body) {
+    /**
+     * An unused encapsulation to {@code config} under {@code suite}, for one request, and starts making the next
+     * one.
+     */
+    SealedRequest.Encapsulation take(KeyConfig config, HpkeSuite suite) {
         SealedRequest.Encapsulation next = ready.getAndSet(null);
         if (next == null || next.config() != config || next.suite() != suite) {
             next = SealedRequest.encapsulate(config, suite);
         }
         prepare(config, suite);
-        return next.seal(body);
+        return next;
     }
 
     /** Whether an encapsulation is waiting for the next request. */

@@ -90,9 +90,9 @@ final class WorkerConnection {
         return base.newBuilder().encodedPath(path).build();
     }
 
-    /** Seals a request body to the worker's attested key, with an encapsulation made ahead where one is ready. */
-    network.cocoon.sdk.crypto.SealedRequest seal(VerifiedWorker worker, byte[] body) {
-        return encapsulations.seal(worker.keyConfig(), worker.suite(), body);
+    /** An encapsulation to the worker's attested key for one request, made ahead where one is ready. */
+    network.cocoon.sdk.crypto.SealedRequest.Encapsulation encapsulation(VerifiedWorker worker) {
+        return encapsulations.take(worker.keyConfig(), worker.suite());
     }
 
     /** Where sealed requests are posted. */

@@ -17,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import network.cocoon.sdk.crypto.HpkeKeyPair;
 import network.cocoon.sdk.crypto.OpenedRequest;
-import network.cocoon.sdk.crypto.SealedRequest;
 import network.cocoon.sdk.crypto.SealingException;
 import network.cocoon.sdk.protocol.HpkeSuite;
 import network.cocoon.sdk.protocol.KeyConfig;
@@ -48,8 +47,8 @@ class EncapsulationSupplyTest {
         return new KeyConfig(1, HpkeSuite.KEM_X25519_SHA256, key.publicKey(), List.of(AES, CHACHA));
     }
 
-    private static String enc(SealedRequest sealed) {
-        return java.util.HexFormat.of().formatHex(sealed.message(), 7, 39);
+    private static String enc(byte[] message) {
+        return java.util.HexFormat.of().formatHex(message, 7, 39);
     }
 
     @Test
@@ -59,19 +58,19 @@ class EncapsulationSupplyTest {
         HeldExecutor background = new HeldExecutor();
         EncapsulationSupply supply = new EncapsulationSupply(background);
 
-        SealedRequest first = supply.seal(config, AES, body);
+        byte[] first = supply.take(config, AES).seal(body);
         assertEquals(1, background.tasks.size(), "the next encapsulation is asked for");
         background.runAll();
         assertEquals(true, supply.hasReady());
-        SealedRequest second = supply.seal(config, AES, body);
+        byte[] second = supply.take(config, AES).seal(body);
         assertEquals(false, supply.hasReady(), "the ready encapsulation went to this request");
         // Not run: the third request finds nothing ready and encapsulates on its own thread.
-        SealedRequest third = supply.seal(config, AES, body);
+        byte[] third = supply.take(config, AES).seal(body);
         assertEquals(1, background.tasks.size(), "one encapsulation is made at a time");
 
         Set<String> encs = new HashSet<>();
-        for (SealedRequest sealed : List.of(first, second, third)) {
-            assertArrayEquals(body, OpenedRequest.open(sealed.message(), config, key).body());
+        for (byte[] sealed : List.of(first, second, third)) {
+            assertArrayEquals(body, OpenedRequest.open(sealed, config, key).body());
             encs.add(enc(sealed));
         }
         assertEquals(3, encs.size(), "every request has its own ephemeral key");
@@ -83,18 +82,18 @@ class EncapsulationSupplyTest {
         HpkeKeyPair newKey = HpkeKeyPair.generate();
         HeldExecutor background = new HeldExecutor();
         EncapsulationSupply supply = new EncapsulationSupply(background);
-        supply.seal(config(oldKey), AES, body);
+        supply.take(config(oldKey), AES).seal(body);
         background.runAll();
 
         // The worker rotated its key: the request must be sealed to the new one only.
         KeyConfig rotated = config(newKey);
-        SealedRequest sealed = supply.seal(rotated, AES, body);
-        assertArrayEquals(body, OpenedRequest.open(sealed.message(), rotated, newKey).body());
-        assertThrows(SealingException.class, () -> OpenedRequest.open(sealed.message(), config(oldKey), oldKey));
+        byte[] sealed = supply.take(rotated, AES).seal(body);
+        assertArrayEquals(body, OpenedRequest.open(sealed, rotated, newKey).body());
+        assertThrows(SealingException.class, () -> OpenedRequest.open(sealed, config(oldKey), oldKey));
 
         background.runAll();
-        SealedRequest other = supply.seal(rotated, CHACHA, body);
-        OpenedRequest opened = OpenedRequest.open(other.message(), rotated, newKey);
+        byte[] other = supply.take(rotated, CHACHA).seal(body);
+        OpenedRequest opened = OpenedRequest.open(other, rotated, newKey);
         assertEquals(CHACHA, opened.suite());
     }
 
@@ -102,10 +101,10 @@ class EncapsulationSupplyTest {
     void withoutABackgroundExecutorEachRequestEncapsulatesItself() throws Exception {
         HpkeKeyPair key = HpkeKeyPair.generate();
         EncapsulationSupply supply = new EncapsulationSupply(null);
-        SealedRequest a = supply.seal(config(key), AES, body);
-        SealedRequest b = supply.seal(config(key), AES, body);
+        byte[] a = supply.take(config(key), AES).seal(body);
+        byte[] b = supply.take(config(key), AES).seal(body);
         assertEquals(false, supply.hasReady());
-        assertArrayEquals(body, OpenedRequest.open(b.message(), config(key), key).body());
+        assertArrayEquals(body, OpenedRequest.open(b, config(key), key).body());
         assertEquals(false, enc(a).equals(enc(b)));
     }
 
@@ -122,11 +121,11 @@ class EncapsulationSupplyTest {
             for (int t = 0; t < 8; t++) {
                 done.add(callers.submit(() -> {
                     for (int i = 0; i < 100; i++) {
-                        SealedRequest sealed = supply.seal(config, AES, body);
+                        byte[] sealed = supply.take(config, AES).seal(body);
                         if (!encs.add(enc(sealed))) {
                             throw new AssertionError("an ephemeral key was used twice");
                         }
-                        OpenedRequest.open(sealed.message(), config, key);
+                        OpenedRequest.open(sealed, config, key);
                     }
                     return null;
                 }));

@@ -14,13 +14,11 @@ import javax.crypto.AEADBadTagException;
  * <p>Message layout: {@code key_id(1) || kem_id(2) || kdf_id(2) || aead_id(2) || enc(32) || ct}.
  */
 public final class SealedRequest {
-    private final HpkeSuite suite;
-    private final HpkeContext context;
+    private final Encapsulation encapsulation;
     private final byte[] message;
 
-    private SealedRequest(HpkeSuite suite, HpkeContext context, byte[] message) {
-        this.suite = suite;
-        this.context = context;
+    private SealedRequest(Encapsulation encapsulation, byte[] message) {
+        this.encapsulation = encapsulation;
         this.message = message;
     }
 
@@ -30,13 +28,14 @@ public final class SealedRequest {
      * @param suite one of the config's suites, supported by Cocoon
      */
     public static SealedRequest seal(KeyConfig config, HpkeSuite suite, byte[] body) {
-        return encapsulate(config, suite).seal(body);
+        Encapsulation encapsulation = encapsulate(config, suite);
+        return new SealedRequest(encapsulation, encapsulation.seal(body));
     }
 
     /**
      * Does the public-key half of sealing ahead of the body: a fresh ephemeral key, its X25519 agreement with the
      * config's key and the HPKE key schedule. That is nearly all of a request's sealing cost, so a client can do
-     * it before the request exists. The result seals exactly one body.
+     * it before the request exists. The result seals exactly one body, then opens the response to it.
      *
      * @param suite one of the config's suites, supported by Cocoon
      * @throws IllegalArgumentException if the suite is not offered or supported, or the config's key is a
@@ -52,7 +51,8 @@ public final class SealedRequest {
      */
     public static SealedRequest sealWithEphemeralKey(KeyConfig config, HpkeSuite suite, byte[] body,
                                                      HpkeKeyPair ephemeral) {
-        return encapsulate(config, suite, ephemeral).seal(body);
+        Encapsulation encapsulation = encapsulate(config, suite, ephemeral);
+        return new SealedRequest(encapsulation, encapsulation.seal(body));
     }
 
     private static Encapsulation encapsulate(KeyConfig config, HpkeSuite suite, HpkeKeyPair ephemeral) {
@@ -65,9 +65,9 @@ public final class SealedRequest {
     }
 
     /**
-     * An HPKE sender context set up for one key config and suite, not yet used: {@link #seal} turns it into the
-     * one request it may carry. Holding one is holding a request key, so it lives in memory only and is handed
-     * to a single user.
+     * An HPKE sender context set up for one key config and suite: {@link #seal} turns it into the one request it
+     * may carry, after which it opens the response to that request. Holding one is holding a request key, so it
+     * lives in memory only and is handed to a single user.
      */
     public static final class Encapsulation {
         private final KeyConfig config;
@@ -94,12 +94,13 @@ public final class SealedRequest {
         }
 
         /**
-         * Seals {@code body} as {@code hdr || enc || ct}.
+         * Seals {@code body} and returns the bytes to send, {@code hdr || enc || ct}, as a new array that the
+         * caller owns (no copy is kept or made).
          *
          * @throws IllegalStateException if this encapsulation already sealed a body: a second request under the
          *     same ephemeral key and nonce would expose both
          */
-        public SealedRequest seal(byte[] body) {
+        public byte[] seal(byte[] body) {
             if (!used.compareAndSet(false, true)) {
                 throw new IllegalStateException("an encapsulation seals one request only");
             }
@@ -108,7 +109,49 @@ public final class SealedRequest {
             byte[] message = context.sealWithPrefix(new byte[0], body, header.length + enc.length);
             System.arraycopy(header, 0, message, 0, header.length);
             System.arraycopy(enc, 0, message, header.length, enc.length);
-            return new SealedRequest(suite, context, message);
+            return message;
+        }
+
+        /**
+         * Opens a single-shot response to the request this sealed: {@code response_nonce || ct}.
+         *
+         * @throws SealingException if the response is too short or fails authentication
+         * @throws IllegalStateException if nothing was sealed yet
+         */
+        public byte[] openResponse(byte[] response) throws SealingException {
+            requireSealed();
+            int nonceLength = ResponseKeys.responseNonceLength(suite);
+            if (response.length < nonceLength) {
+                throw new SealingException(SealingException.Reason.MALFORMED_MESSAGE,
+                        "response shorter than its " + nonceLength + "-byte nonce");
+            }
+            byte[] responseNonce = java.util.Arrays.copyOfRange(response, 0, nonceLength);
+            var aead = ResponseKeys.responseAead(context, suite, Labels.RESPONSE, responseNonce);
+            try {
+                return aead.open(new byte[0], response, nonceLength, response.length - nonceLength);
+            } catch (AEADBadTagException e) {
+                throw new SealingException(SealingException.Reason.DECRYPTION_FAILED,
+                        "response failed authentication", e);
+            }
+        }
+
+        /**
+         * Opens a streamed response to the request this sealed, as it arrives.
+         *
+         * @param maxChunkLength the largest sealed chunk accepted, in bytes
+         * @throws IllegalStateException if nothing was sealed yet
+         */
+        public StreamOpener openStream(InputStream in, int maxChunkLength) {
+            requireSealed();
+            return new StreamOpener(in, maxChunkLength,
+                    responseNonce -> ResponseKeys.responseAead(context, suite, Labels.RESPONSE_STREAM, responseNonce),
+                    ResponseKeys.responseNonceLength(suite));
+        }
+
+        private void requireSealed() {
+            if (!used.get()) {
+                throw new IllegalStateException("no request was sealed with this encapsulation");
+            }
         }
     }
 
@@ -119,7 +162,7 @@ public final class SealedRequest {
 
     /** The suite this request was sealed with. */
     public HpkeSuite suite() {
-        return suite;
+        return encapsulation.suite;
     }
 
     /**
@@ -128,19 +171,7 @@ public final class SealedRequest {
      * @throws SealingException if the response is too short or fails authentication
      */
     public byte[] openResponse(byte[] response) throws SealingException {
-        int nonceLength = ResponseKeys.responseNonceLength(suite);
-        if (response.length < nonceLength) {
-            throw new SealingException(SealingException.Reason.MALFORMED_MESSAGE,
-                    "response shorter than its " + nonceLength + "-byte nonce");
-        }
-        byte[] responseNonce = java.util.Arrays.copyOfRange(response, 0, nonceLength);
-        var aead = ResponseKeys.responseAead(context, suite, Labels.RESPONSE, responseNonce);
-        try {
-            return aead.open(new byte[0], response, nonceLength, response.length - nonceLength);
-        } catch (AEADBadTagException e) {
-            throw new SealingException(SealingException.Reason.DECRYPTION_FAILED,
-                    "response failed authentication", e);
-        }
+        return encapsulation.openResponse(response);
     }
 
     /**
@@ -149,14 +180,12 @@ public final class SealedRequest {
      * @param maxChunkLength the largest sealed chunk accepted, in bytes
      */
     public StreamOpener openStream(InputStream in, int maxChunkLength) {
-        return new StreamOpener(in, maxChunkLength,
-                responseNonce -> ResponseKeys.responseAead(context, suite, Labels.RESPONSE_STREAM, responseNonce),
-                ResponseKeys.responseNonceLength(suite));
+        return encapsulation.openStream(in, maxChunkLength);
     }
 
     /** The response key schedule's intermediate values for a response nonce (golden vectors). */
     ResponseKeys.Derived responseKeys(String exportLabel, byte[] responseNonce) {
-        return ResponseKeys.derive(context, suite, exportLabel, responseNonce);
+        return ResponseKeys.derive(encapsulation.context, encapsulation.suite, exportLabel, responseNonce);
     }
 
     static SecureRandom random() {

@@ -49,15 +49,17 @@ class SealingTest {
     @Test
     void anEncapsulationMadeAheadSealsExactlyOneRequest() throws Exception {
         SealedRequest.Encapsulation encapsulation = SealedRequest.encapsulate(config, HpkeSuite.X25519_SHA256_AES128GCM);
-        SealedRequest sealed = encapsulation.seal(body);
-        OpenedRequest opened = OpenedRequest.open(sealed.message(), config, workerKey);
+        assertThrows(IllegalStateException.class, () -> encapsulation.openResponse(new byte[64]),
+                "nothing to open before a request was sealed");
+        byte[] message = encapsulation.seal(body);
+        OpenedRequest opened = OpenedRequest.open(message, config, workerKey);
         assertArrayEquals(body, opened.body());
         byte[] answer = "the answer".getBytes(StandardCharsets.UTF_8);
-        assertArrayEquals(answer, sealed.openResponse(opened.sealResponse(answer)));
+        assertArrayEquals(answer, encapsulation.openResponse(opened.sealResponse(answer)));
         assertThrows(IllegalStateException.class, () -> encapsulation.seal(body));
         // Each encapsulation is its own ephemeral key.
-        byte[] other = SealedRequest.encapsulate(config, HpkeSuite.X25519_SHA256_AES128GCM).seal(body).message();
-        assertFalse(Arrays.equals(Arrays.copyOfRange(sealed.message(), 7, 39), Arrays.copyOfRange(other, 7, 39)));
+        byte[] other = SealedRequest.encapsulate(config, HpkeSuite.X25519_SHA256_AES128GCM).seal(body);
+        assertFalse(Arrays.equals(Arrays.copyOfRange(message, 7, 39), Arrays.copyOfRange(other, 7, 39)));
     }
 
     @Test
