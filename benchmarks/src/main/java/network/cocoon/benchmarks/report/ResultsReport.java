@@ -55,7 +55,7 @@ public final class ResultsReport {
         out.append(section(run.resolve("inference.md"), "Inference (`InferenceBenchmark`)",
                 "Decode and prefill on the bundled model and a SmolLM-135M-shaped checkpoint, tensors per decode step,"
                         + " share of the measured read bandwidth, and the serving overhead of SDK, HTTP and sealing"
-                        + " over raw generation."));
+                        + " over raw generation and over the floor that any sealed, signed answer on loopback pays."));
         out.append(section(run.resolve("load.md"), "Load (`load.LoadProgram`)",
                 "A real worker process under hundreds of concurrent paid users on loopback; the load generator"
                         + " shares the machine's cores with the worker."));
