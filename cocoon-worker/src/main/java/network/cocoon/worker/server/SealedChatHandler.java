@@ -275,6 +275,10 @@ final class SealedChatHandler {
         SignedReceipt receipt;
         try {
             receipt = settle(ticket, message, completion);
+        } catch (PaymentRefusal refusal) {
+            // The promise's commit failed while the answer was generated: the answer is withheld, nothing charged.
+            refuseAdmission(exchange, message, opened, refusal);
+            return;
         } catch (PaymentLedger.LedgerException e) {
             exchange.sendError(ErrorCode.INTERNAL_ERROR, RECEIPT_NOT_RECORDED);
             return;
@@ -287,7 +291,7 @@ final class SealedChatHandler {
 
     private void stream(Exchange exchange, byte[] message, OpenedRequest opened, InferenceRequest request,
                         PaymentDesk.Ticket ticket) throws IOException {
-        StreamWriter writer = new StreamWriter(exchange, opened.streamSealer());
+        StreamWriter writer = new StreamWriter(exchange, opened.streamSealer(), ticket);
         Timing timing = writer.timing;
         Generation generation;
         try {
@@ -319,6 +323,11 @@ final class SealedChatHandler {
                     WorkerErrors.messageFor(ErrorCode.INTERNAL_ERROR)));
             return;
         }
+        if (writer.refusal != null) {
+            // The promise's commit failed before the first chunk: nothing has left, so the refusal is signed.
+            refuseAdmission(exchange, message, opened, writer.refusal);
+            return;
+        }
         if (writer.clientGone()) {
             // Nobody will hold a receipt, so nothing is charged (the ticket's reservation is released).
             exchange.overrideOutcome("client_gone");
@@ -329,6 +338,14 @@ final class SealedChatHandler {
         SignedReceipt receipt;
         try {
             receipt = settle(ticket, message, completion);
+        } catch (PaymentRefusal refusal) {
+            // Only before the first chunk: a chunk leaves after the promise's commit, so a failed one stops it.
+            if (writer.started) {
+                failStream(exchange, writer, ErrorCode.INTERNAL_ERROR, RECEIPT_NOT_RECORDED);
+            } else {
+                refuseAdmission(exchange, message, opened, refusal);
+            }
+            return;
         } catch (PaymentLedger.LedgerException e) {
             // The text already streamed goes unsigned and unpaid: the client's SDK never hands it out as an answer.
             failStream(exchange, writer, ErrorCode.INTERNAL_ERROR, RECEIPT_NOT_RECORDED);
@@ -410,28 +427,44 @@ final class SealedChatHandler {
         return new SignedResult(statement, identity.signingKey().sign(statement.signedDigest()));
     }
 
-    /** Writes sealed chunks as text arrives; notices when the client has gone away. */
+    /**
+     * Writes sealed chunks as text arrives, the first only once the request's promise is durable; notices when the
+     * client has gone away.
+     */
     private static final class StreamWriter implements TokenSink {
         final Timing timing = new Timing();
         private final Exchange exchange;
         private final StreamSealer sealer;
+        private final PaymentDesk.Ticket ticket;
         private boolean started;
         private volatile boolean gone;
+        /** Set when the promise's commit failed before the first chunk; generation then stops, nothing is sent. */
+        private volatile PaymentRefusal refusal;
 
-        StreamWriter(Exchange exchange, StreamSealer sealer) {
+        StreamWriter(Exchange exchange, StreamSealer sealer, PaymentDesk.Ticket ticket) {
             this.exchange = exchange;
             this.sealer = sealer;
+            this.ticket = ticket;
         }
 
+        /** Whether generation should stop: the client went away, or the answer can no longer be sent. */
         boolean clientGone() {
-            return gone;
+            return gone || refusal != null;
         }
 
         @Override
         public void accept(String text) {
             timing.accept(text);
-            if (text.isEmpty() || gone) {
+            if (text.isEmpty() || clientGone()) {
                 return;
+            }
+            if (!started && ticket != null && ticket.paid()) {
+                try {
+                    ticket.awaitPromise();
+                } catch (PaymentRefusal failed) {
+                    refusal = failed;
+                    return;
+                }
             }
             byte[] frame = sealer.sealChunk(ProtocolJson.write(new StreamEvent.Delta(text)));
             try {

@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The ledger's disk full or read-only under a running paid worker. Documented behaviour (docs/operators.md):
  * <ul>
  *   <li>a promise that cannot be stored: the request gets a signed {@code busy} with {@code Retry-After}, nothing
- *       is generated, and {@code /readyz} says {@code ledger_unavailable} for ten seconds;</li>
+ *       of it is sent (the first request to meet the failure was generated while its promise committed; later
+ *       ones are refused before generation, see {@code PromiseCommitTest}), and {@code /readyz} says
+ *       {@code ledger_unavailable} for ten seconds;</li>
  *   <li>a receipt that cannot be recorded after generation: the answer is withheld ({@code internal_error}, a
  *       fixed text; in a stream, a sealed failure event), and nothing is charged;</li>
  *   <li>once the disk takes writes again, paid requests go on without a restart, and the client's receipts and
@@ -76,7 +78,7 @@ class LedgerFaultTest {
         assertEquals(ErrorCode.BUSY, busy.code());
         assertEquals(Optional.of(Duration.ofSeconds(1)), busy.retryAfter());
         assertTrue(busy.getMessage().contains("cannot record payments"), busy.getMessage());
-        // The engine was asked (admission runs inside it) but produced nothing: no text, no token.
+        // The engine was asked once (admission runs inside it); whatever it made did not leave the worker.
         assertEquals(calls + 1, engine.calls.get());
     }
 
@@ -230,14 +232,15 @@ class LedgerFaultTest {
         Optional<Tmpfs> mounted = Tmpfs.mount(dir.resolve("disk"), "2m");
         assumeTrue(mounted.isPresent(), "cannot mount a tmpfs here (needs Linux and root)");
         try (Tmpfs disk = mounted.get()) {
-            // The disk fills while the answer is generated: after the promise is stored, before the receipt.
+            // The disk fills while the answer is generated: after the promise is stored (it commits during
+            // generation, so the engine waits for it), before the receipt.
+            Runnable[] awaitPromiseStored = new Runnable[1];
             FixedAnswerEngine engine = new FixedAnswerEngine("42") {
-                volatile boolean fillDuringGeneration;
-
                 @Override
                 public Generation generate(GenerationRequest request, TokenSink sink) {
                     Generation g = super.generate(request, sink);
                     if (request.messages().get(0).content().startsWith("fill")) {
+                        awaitPromiseStored[0].run();
                         try {
                             disk.fill();
                         } catch (java.io.IOException e) {
@@ -251,6 +254,17 @@ class LedgerFaultTest {
                  CocoonClient client = payingClient(worker)) {
                 List<SignedReceipt> held = new ArrayList<>();
                 held.add(client.chat(ask("1+1")).payment().orElseThrow().receipt());
+                awaitPromiseStored[0] = () -> {
+                    // The client stores what it promised before sending it.
+                    ChannelRecord promised = client.payments().get(0);
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (worker.ledger.channel(promised.address()).orElseThrow().seqno() < promised.seqno()) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("the promise was not stored within 30 s");
+                        }
+                        Thread.onSpinWait();
+                    }
+                };
 
                 WorkerRejectedException single = assertThrows(WorkerRejectedException.class,
                         () -> client.chat(ask("fill 1")));
