@@ -493,7 +493,7 @@ public final class InferenceBenchmark {
                 for (int i = 0; i < saves; i++) {
                     disk.save(record);
                 }
-                System.out.printf(Locale.ROOT, "one durable client-store save (write, fsync, rename, fsync dir): %.2f ms%n",
+                System.out.printf(Locale.ROOT, "one durable client-store save (append, fdatasync): %.2f ms%n",
                         (System.nanoTime() - start) / 1e6 / saves);
             }
         }

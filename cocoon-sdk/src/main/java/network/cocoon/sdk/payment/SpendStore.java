@@ -27,9 +27,18 @@ public interface SpendStore {
     void save(ChannelRecord record);
 
     /**
-     * A store of one file per channel in {@code directory} (created if absent). Each save writes a new file,
-     * forces it to disk, renames it over the old one atomically and forces the directory, so a crash leaves
-     * either the old record or the new one, never a torn one.
+     * A store of one journal file per channel in {@code directory} (created if absent). Each save appends the
+     * record with a checksum and forces it to disk before returning (one {@code fdatasync}); a crash in the
+     * middle of a save leaves the record before it, never a torn one. A journal is rewritten whole, by an atomic
+     * rename, when it is created and when it has grown past 64 KiB. A record that fails its checksum anywhere but
+     * in the save a crash interrupted, or that does not parse, is refused with {@code STORE_FAILED}, not
+     * repaired.
+     *
+     * <p>One process at a time uses a directory: the first store on it locks it until the process exits, and a
+     * store in another process gets {@code STORE_FAILED} instead of signing seqnos this one signs too. Stores on
+     * the same directory within a process share their state, and after a channel's first read they answer
+     * {@link #load} from memory. Directories written by earlier versions (one {@code .json} file per channel)
+     * are read as they are and turned into journals on their first save.
      */
     static SpendStore directory(Path directory) {
         return new FileSpendStore(directory);
