@@ -84,8 +84,13 @@ class SpendStoreCrashTest {
             assertEquals(Reason.STORE_FAILED, refused.reason());
             assertTrue(refused.getMessage().contains("another process"), refused.getMessage());
 
-            Thread.sleep(50 + random.nextInt(400));
-            writer.destroyForcibly(); // SIGKILL
+            // A number of saves rather than a time: on a loaded machine a time could pass with too few of them.
+            long target = acknowledged.get() + 80 + random.nextInt(170);
+            while (acknowledged.get() < target) {
+                assertTrue(writer.isAlive() && System.nanoTime() < deadline, "the writer stopped: " + other);
+                Thread.sleep(1);
+            }
+            writer.destroyForcibly(); // SIGKILL, at whatever point of a save the writer has reached
             assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
             reader.join(TimeUnit.SECONDS.toMillis(30));
             long last = acknowledged.get();
