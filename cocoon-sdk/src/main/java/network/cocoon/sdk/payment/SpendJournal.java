@@ -7,8 +7,10 @@ import java.util.zip.CRC32C;
 
 /**
  * The layout of a channel's journal in {@link FileSpendStore}: a header line, then one entry per save, each
- * {@code length (4 bytes, big-endian) | record | CRC-32C of length and record (4 bytes)}. The last complete
- * entry is the channel's record.
+ * {@code length (4 bytes, big-endian) | its bitwise complement (4) | record | CRC-32C of all before it (4)}. The
+ * last complete entry is the channel's record. The complement guards the length on its own: a damaged length in
+ * the middle of a journal must not read as an entry that runs past the end of the file, which is what an
+ * interrupted append looks like.
  *
  * <p>Appending an entry and forcing its data is one write and one {@code fdatasync}, against the two forces, the
  * new file and the rename that replacing a whole file costs. The price is that an append the process died in
@@ -20,7 +22,8 @@ final class SpendJournal {
     static final byte[] HEADER = "cocoon spend journal 1\n".getBytes(StandardCharsets.US_ASCII);
     /** Far above the largest record ({@link ChannelRecord#MAX_PENDING} pending requests, two BoCs). */
     static final int MAX_RECORD_BYTES = 1 << 20;
-    private static final int FRAME_BYTES = 8;
+    private static final int LENGTH_BYTES = 8;
+    private static final int FRAME_BYTES = LENGTH_BYTES + 4;
 
     private SpendJournal() {
     }
@@ -31,8 +34,8 @@ final class SpendJournal {
             throw new IllegalArgumentException("a journal entry holds 1 to " + MAX_RECORD_BYTES + " bytes");
         }
         ByteBuffer out = ByteBuffer.allocate(record.length + FRAME_BYTES);
-        out.putInt(record.length).put(record);
-        out.putInt(checksum(out.array(), 0, record.length + 4));
+        out.putInt(record.length).putInt(~record.length).put(record);
+        out.putInt(checksum(out.array(), 0, LENGTH_BYTES + record.length));
         return out.array();
     }
 
@@ -58,10 +61,10 @@ final class SpendJournal {
      * Reads a journal.
      *
      * <p>The bytes after the last complete entry are an interrupted append, and ignored, when they are a part of
-     * one entry: shorter than a length field, an entry whose declared length runs past the end of the file, the
-     * last entry failing its checksum, or nothing but zeros (space the file system allocated but never wrote).
-     * Anything else, a bad entry followed by more bytes, a length no record has, a file with no complete entry,
-     * is damage, and refused.
+     * one entry: shorter than a length and its complement, an entry whose intact length runs past the end of the
+     * file, the last entry failing its checksum, or nothing but zeros (space the file system allocated but never
+     * wrote). Anything else, a length that disagrees with its complement or that no record has, a bad entry
+     * followed by more bytes, a file with no complete entry, is damage, and refused.
      *
      * @throws IllegalArgumentException naming the damage
      */
@@ -75,26 +78,30 @@ final class SpendJournal {
         int entries = 0;
         while (position < file.length) {
             int remaining = file.length - position;
-            if (remaining < 4 || zeros(file, position)) {
+            if (remaining < LENGTH_BYTES || zeros(file, position)) {
                 break;
             }
-            int length = ByteBuffer.wrap(file, position, 4).getInt();
+            ByteBuffer lengths = ByteBuffer.wrap(file, position, LENGTH_BYTES);
+            int length = lengths.getInt();
+            if (lengths.getInt() != ~length) {
+                throw new IllegalArgumentException("the length of an entry at byte " + position + " is damaged");
+            }
             if (length <= 0 || length > MAX_RECORD_BYTES) {
                 throw new IllegalArgumentException("an entry at byte " + position + " declares an impossible length");
             }
             if ((long) length + FRAME_BYTES > remaining) {
                 break;
             }
-            int end = position + 4 + length + 4;
+            int end = position + FRAME_BYTES + length;
             int stored = ByteBuffer.wrap(file, end - 4, 4).getInt();
-            if (stored != checksum(file, position, length + 4)) {
+            if (stored != checksum(file, position, LENGTH_BYTES + length)) {
                 if (end == file.length) {
                     break;
                 }
                 throw new IllegalArgumentException("an entry at byte " + position
                         + " fails its checksum and more entries follow it");
             }
-            lastStart = position + 4;
+            lastStart = position + LENGTH_BYTES;
             lastLength = length;
             entries++;
             position = end;

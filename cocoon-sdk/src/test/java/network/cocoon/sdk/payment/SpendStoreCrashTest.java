@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kill interrupted, never older; and while a process holds the directory, another is refused it.
  */
 class SpendStoreCrashTest {
-    static final int KILLS = 6;
+    static final int KILLS = 4;
     static final TonAddress CHANNEL = TonAddress.parse("0:" + "c3".repeat(32), "channel");
     static final BigInteger CHANNEL_ID = BigInteger.valueOf(77);
 
@@ -85,7 +85,7 @@ class SpendStoreCrashTest {
             assertTrue(refused.getMessage().contains("another process"), refused.getMessage());
 
             // A number of saves rather than a time: on a loaded machine a time could pass with too few of them.
-            long target = acknowledged.get() + 80 + random.nextInt(170);
+            long target = acknowledged.get() + 100 + random.nextInt(150);
             while (acknowledged.get() < target) {
                 assertTrue(writer.isAlive() && System.nanoTime() < deadline, "the writer stopped: " + other);
                 Thread.sleep(1);
