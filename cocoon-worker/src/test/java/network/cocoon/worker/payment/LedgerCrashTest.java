@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * client owes by its receipts.
  */
 class LedgerCrashTest {
-    static final int KILLS = 22;
+    static final int KILLS = 16;
     static final int CHANNELS = 3;
 
     @TempDir
