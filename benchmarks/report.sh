@@ -32,7 +32,7 @@ if [ $quick -eq 1 ]; then
 fi
 echo "JMH ..."
 "$JAVA" -jar benchmarks/target/benchmarks.jar "${jmh[@]}" -rf json -rff "$run/jmh.json" \
-  "SealingBenchmark|VerificationBenchmark|TdxVerificationBenchmark|ChannelStateBenchmark|PaymentBenchmark|RoutingBenchmark" \
+  "SealingBenchmark|StreamingBenchmark|VerificationBenchmark|TdxVerificationBenchmark|ChannelStateBenchmark|PaymentBenchmark|RoutingBenchmark" \
   > "$run/jmh.txt" 2>&1
 echo "inference ..."
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" network.cocoon.benchmarks.InferenceBenchmark "${inference[@]}" \

@@ -48,6 +48,7 @@ public final class ResultsReport {
         if (Files.isRegularFile(jmh)) {
             List<Result> results = JmhResults.read(jmh);
             out.append(JmhResults.sealingAgainstFloor(results));
+            out.append(JmhResults.streamingPerChunk(results));
             out.append(JmhResults.table(results));
         } else {
             out.append("## JMH\n\nNot run (no ").append(jmh.getFileName()).append(").\n\n");
@@ -147,6 +148,37 @@ public final class ResultsReport {
                 }
             }
             return rows == 0 ? "" : out.append('\n').toString();
+        }
+
+        /**
+         * What one more chunk of a stream costs ({@code StreamingBenchmark}): streamed at the most chunks less
+         * streamed at one, over the chunks between; and what a one-chunk stream costs over a single-shot answer.
+         */
+        static String streamingPerChunk(List<Result> results) {
+            Map<String, Double> scores = new java.util.HashMap<>();
+            String unit = "";
+            int most = 0;
+            for (Result r : results) {
+                if (r.className().equals("StreamingBenchmark") && r.params().containsKey("chunks")) {
+                    int chunks = Integer.parseInt(r.params().get("chunks"));
+                    scores.put(r.method() + "/" + chunks, r.score());
+                    most = Math.max(most, chunks);
+                    unit = r.unit().replace("/op", "");
+                }
+            }
+            Double oneStreamed = scores.get("streamed/1");
+            Double manyStreamed = scores.get("streamed/" + most);
+            Double oneSingle = scores.get("singleShot/1");
+            if (oneStreamed == null || manyStreamed == null || oneSingle == null || most <= 1) {
+                return "";
+            }
+            return String.format(Locale.ROOT, "## Streams: what a chunk costs (`StreamingBenchmark`)%n%n"
+                    + "A real worker on loopback whose engine answers at once, through the SDK; hot, back to back"
+                    + " (the issue allows a stream 0.5 ms a request over raw generation plus 20 us a chunk).%n%n"
+                    + "| figure | value |%n| --- | ---: |%n"
+                    + "| one more chunk: (streamed at %d chunks - streamed at 1) / %d | %s %s |%n"
+                    + "| a one-chunk stream over a single-shot answer | %s %s |%n%n", most, most - 1,
+                    number((manyStreamed - oneStreamed) / (most - 1)), unit, number(oneStreamed - oneSingle), unit);
         }
 
         static String number(double v) {
