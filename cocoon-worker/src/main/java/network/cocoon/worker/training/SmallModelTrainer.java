@@ -29,7 +29,9 @@ import network.cocoon.worker.inference.llama.LlamaModel;
 
 /**
  * Trains Cocoon's small model on {@link AdditionTask} with the same forward pass the worker serves with,
- * and writes it as a Hugging Face checkpoint. Deterministic for a given seed and thread count.
+ * and writes it as a Hugging Face checkpoint. Bit for bit reproducible for a given seed on one PyTorch thread
+ * ({@code -Dai.djl.pytorch.num_threads=1}); on more, PyTorch's parallel kernels may differ in the last bits from
+ * one run to the next (seen once in CI, on an Intel Xeon host).
  *
  * <p>Usage: {@code SmallModelTrainer --out DIR [--steps N] [--batch N] [--lr X] [--seed N]}
  */
