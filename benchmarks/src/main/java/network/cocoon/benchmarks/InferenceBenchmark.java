@@ -58,7 +58,7 @@ import network.cocoon.worker.training.SmallModelTrainer;
  *
  * <p>Usage, from the repository root: {@code java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*"
  * network.cocoon.benchmarks.InferenceBenchmark [--device cpu|gpu] [--skip-large] [--checkpoint DIR]
- * [--serving-warmup ROUNDS] [--serving-only]}
+ * [--serving-warmup ROUNDS] [--serving-only] [--inference-only] [--precisions float32,float16,bfloat16]}
  */
 public final class InferenceBenchmark {
     private InferenceBenchmark() {
@@ -71,6 +71,8 @@ public final class InferenceBenchmark {
         Path peerCheckpoint = null;
         int servingWarmupRounds = 10;
         boolean servingOnly = false;
+        boolean inferenceOnly = false;
+        List<WeightPrecision> precisions = List.of(WeightPrecision.values());
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--device")) {
                 device = args[++i];
@@ -82,9 +84,14 @@ public final class InferenceBenchmark {
                 servingWarmupRounds = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--serving-only")) {
                 servingOnly = true;
+            } else if (args[i].equals("--inference-only")) {
+                inferenceOnly = true;
+            } else if (args[i].equals("--precisions")) {
+                precisions = java.util.Arrays.stream(args[++i].split(",")).map(WeightPrecision::parse).toList();
             } else {
                 throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (use --device cpu|gpu, --skip-large, --checkpoint DIR, --serving-warmup ROUNDS, --serving-only)");
+                        + " (use --device cpu|gpu, --skip-large, --checkpoint DIR, --serving-warmup ROUNDS, --serving-only, "
+                        + "--inference-only, --precisions LIST)");
             }
         }
         // As the worker runs: its OpenMP wait policy must be in the environment before PyTorch loads, which the
@@ -117,19 +124,20 @@ public final class InferenceBenchmark {
             LlamaConfig config = peerCheckpoint == null ? smol : new Checkpoint(peerCheckpoint).config();
             var weights = peerCheckpoint == null ? SmallModelTrainer.initialWeights(smol, new Random(7))
                     : new Checkpoint(peerCheckpoint).tensors();
-            for (WeightPrecision precision : WeightPrecision.values()) {
+            for (WeightPrecision precision : precisions) {
                 try (LlamaModel model = LlamaModel.create(config, weights, dev, 512, precision, LoadProgress.NONE)) {
                     throughput(name + ", " + precision.cliName(), model, 128, 32, bandwidth);
                 }
             }
         }
-        servingOverhead(small, device, servingWarmupRounds);
+        if (!inferenceOnly) {
+            servingOverhead(small, device, servingWarmupRounds);
+        }
     }
 
     static void throughput(String name, LlamaModel model, int promptLength, int decodeSteps, double bandwidth) {
         long params = model.weights().values().stream().mapToLong(w -> w.getShape().size()).sum();
-        long weightBytes = model.weights().values().stream()
-                .mapToLong(w -> w.getShape().size() * w.getDataType().getNumOfBytes()).sum();
+        long weightBytes = model.weightBytes();
         System.out.printf(Locale.ROOT, "%n%s: %.1f M parameters, %.0f MB of weights, prompt %d tokens, %d decode "
                 + "steps; bandwidth limit %.1f steps/s%n", name, params / 1e6, weightBytes / 1e6, promptLength,
                 decodeSteps, bandwidth / weightBytes);

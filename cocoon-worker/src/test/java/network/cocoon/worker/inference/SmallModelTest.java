@@ -77,6 +77,17 @@ class SmallModelTest {
     }
 
     @Test
+    void bfloat16WeightsGiveTheSameGreedyAnswersAsFloat32() throws Exception {
+        List<AdditionTask.Problem> problems = HELD_OUT.subList(0, 64);
+        List<String> exact = answersConcurrently(engine, problems);
+        EngineSettings brain = new EngineSettings("cpu", null, null, 16, 256, 4096,
+                network.cocoon.worker.inference.llama.WeightPrecision.BFLOAT16);
+        try (DjlEngine brainEngine = DjlEngine.load(new Checkpoint(MODEL), brain)) {
+            assertEquals(exact, answersConcurrently(brainEngine, problems));
+        }
+    }
+
+    @Test
     void tokensAreCountedAsTheProtocolSays() throws Exception {
         // ChatML around "123+456" is 26 tokens with the character-level tokenizer (docs/protocol.md, section 3);
         // the answer "579" is 3 tokens plus the end-of-turn token that ended it.

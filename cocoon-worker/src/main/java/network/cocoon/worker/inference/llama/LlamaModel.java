@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import network.cocoon.worker.inference.LoadProgress;
 import network.cocoon.worker.inference.checkpoint.Safetensors;
+import network.cocoon.worker.inference.torchscript.Bfloat16Ops;
 
 /**
  * The Llama decoder in NDArray operations, written once for inference and training: token embeddings,
@@ -51,12 +52,16 @@ public final class LlamaModel implements AutoCloseable {
     private final int ropePositions;
     private final KvPool pool;
     private final boolean isGpu;
+    /** The products over bfloat16 weights; null for other precisions. */
+    private final Bfloat16Ops bfloat16;
     /** How float32 products run on a CPU, by rows: timed on this model's weights as it loads. */
     private ProductPlan productPlan;
 
+
     private LlamaModel(LlamaConfig config, WeightPrecision precision, NDManager manager, Map<String, NDArray> weights,
-                       int ropePositions) {
+                       int ropePositions, Bfloat16Ops bfloat16) {
         this.config = config;
+        this.bfloat16 = bfloat16;
         this.precision = precision;
         this.manager = manager;
         this.weights = weights;
@@ -150,10 +155,11 @@ public final class LlamaModel implements AutoCloseable {
         network.cocoon.worker.inference.NativeThreads.beforeLoadingPyTorch();
         NDManager manager = NDManager.newBaseManager(device);
         try {
+            Bfloat16Ops bfloat16 = precision == WeightPrecision.BFLOAT16 ? Bfloat16Ops.load(manager) : null;
             Map<String, NDArray> weights = new LinkedHashMap<>();
             for (Map.Entry<String, List<String>> e : servingLayout(config).entrySet()) {
                 List<String> parts = e.getValue();
-                boolean matrix = !e.getKey().endsWith("norm.weight");
+                boolean matrix = storedInPrecision(e.getKey());
                 float[] data = parts.size() == 1 ? tensors.get(parts.get(0)).data()
                         : concat(parts.stream().map(p -> tensors.get(p).data()).toList());
                 long[] first = tensors.get(parts.get(0)).shape();
@@ -167,7 +173,8 @@ public final class LlamaModel implements AutoCloseable {
                 }
                 NDArray array = manager.create(data, new Shape(shape));
                 if (matrix && precision != WeightPrecision.FLOAT32) {
-                    NDArray narrowed = array.toType(precision.dataType(), false);
+                    NDArray narrowed = bfloat16 != null ? bfloat16.narrow(array)
+                            : array.toType(precision.dataType(), false);
                     array.close();
                     array = narrowed;
                 }
@@ -175,11 +182,17 @@ public final class LlamaModel implements AutoCloseable {
                 done[0] += 4L * data.length;
                 progress.update("to device", done[0], total);
             }
-            return new LlamaModel(config, precision, manager, weights, Math.min(maxContext, config.maxPositions()));
+            return new LlamaModel(config, precision, manager, weights, Math.min(maxContext, config.maxPositions()),
+                    bfloat16);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /** Whether a weight is stored in the model's precision: all but the norm weights, which stay float32. */
+    private static boolean storedInPrecision(String name) {
+        return !name.endsWith("norm.weight");
     }
 
     private static void requireFloat16Range(String name, float[] data) throws IOException {
@@ -296,6 +309,17 @@ public final class LlamaModel implements AutoCloseable {
         return weights;
     }
 
+    /** Bytes the stored weights take on the device: what a decode step reads. */
+    public long weightBytes() {
+        // DJL reads bfloat16 tensors' type as UNKNOWN, so the sizes come from the precision.
+        long bytes = 0;
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            boolean matrix = storedInPrecision(e.getKey());
+            bytes += e.getValue().getShape().size() * (matrix ? precision.bytesPerElement() : Float.BYTES);
+        }
+        return bytes;
+    }
+
     /** Where the weights live. */
     public Device device() {
         return manager.getDevice();
@@ -307,7 +331,7 @@ public final class LlamaModel implements AutoCloseable {
         Map<String, Safetensors.Tensor> out = new LinkedHashMap<>();
         servingLayout(config).forEach((fused, parts) -> {
             NDArray w = weights.get(fused);
-            float[] data = w.getDataType() == DataType.FLOAT32 ? w.toFloatArray()
+            float[] data = w.getDataType() == DataType.FLOAT32 ? w.toFloatArray() // bfloat16 reads as UNKNOWN
                     : w.toType(DataType.FLOAT32, false).toFloatArray();
             int at = 0;
             for (String p : parts) {
@@ -575,7 +599,9 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * {@code x W^T + b} in one operation. Half-precision weights multiply a half-precision copy of {@code x}
+     * {@code x W^T + b} in one operation. bfloat16 weights multiply a bfloat16 copy of {@code x} whatever its
+     * rows (PyTorch's bfloat16 CPU product gains on float32's with rows). Half-precision weights multiply a
+     * half-precision copy of {@code x}
      * when it has few rows (decoding); on a CPU, for more rows (prompts, large batches) the weight is widened
      * to float32 for the product instead, because PyTorch's half-precision CPU matrix product slows down
      * with rows faster than its float32 one (measured: equal near 8 rows, 3.2 times slower at 128).
@@ -586,6 +612,9 @@ public final class LlamaModel implements AutoCloseable {
         if (precision == WeightPrecision.FLOAT32) {
             return productPlan.weightTimesRows(rows(x)) ? weightTimesRows(x, weight, bias)
                     : Linear.linear(x, weight, bias).singletonOrThrow();
+        }
+        if (bfloat16 != null) {
+            return bias == null ? bfloat16.linear(x, weight) : bfloat16.linear(x, weight, bias);
         }
         if (rows(x) > HALF_PRECISION_MAX_ROWS && !isGpu) {
             NDManager scratch = x.getManager();
@@ -624,7 +653,7 @@ public final class LlamaModel implements AutoCloseable {
 
     private NDArray embed(NDArray ids, NDManager scratch) {
         NDArray rows = attached(w("model.embed_tokens.weight").get(new NDIndex("{}", ids)), scratch);
-        return rows.getDataType() == DataType.FLOAT32 ? rows : rows.toType(DataType.FLOAT32, false);
+        return precision == WeightPrecision.FLOAT32 ? rows : attached(rows.toType(DataType.FLOAT32, false), scratch);
     }
 
     private NDArray lmHead(NDArray x) {
@@ -653,6 +682,9 @@ public final class LlamaModel implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        if (bfloat16 != null) {
+            bfloat16.close();
+        }
         manager.close();
     }
 }

@@ -15,7 +15,15 @@ public enum WeightPrecision {
      * several times faster than its float32 matrix-vector product. Checkpoints whose weights exceed half
      * precision's range (65,504) are refused at load.
      */
-    FLOAT16(DataType.FLOAT16);
+    FLOAT16(DataType.FLOAT16),
+    /**
+     * bfloat16: half the bytes per decode step, float32's range (nothing is refused), 8 significant bits
+     * against float16's 11. PyTorch's bfloat16 CPU product uses the CPU's bfloat16 instructions (AVX-512 BF16,
+     * AMX) where it has them: faster than float32 from a few rows up (large batches, prompts), slower for one
+     * row on PyTorch 2.7.1 (benchmarks/README.md). Made and multiplied through
+     * {@link network.cocoon.worker.inference.torchscript.Bfloat16Ops}: DJL 0.36 cannot make bfloat16 tensors.
+     */
+    BFLOAT16(DataType.BFLOAT16);
 
     private final DataType dataType;
 
@@ -23,12 +31,20 @@ public enum WeightPrecision {
         this.dataType = dataType;
     }
 
-    /** The device data type of the matrices. */
+    /**
+     * The device data type of the matrices. DJL reports bfloat16 tensors as {@code UNKNOWN}, and never pass
+     * {@link DataType#BFLOAT16} to DJL's {@code toType}: its native binding ends the JVM on it.
+     */
     public DataType dataType() {
         return dataType;
     }
 
-    /** {@code float32} or {@code float16}, as the command line spells it. */
+    /** Bytes per matrix element on the device. */
+    public int bytesPerElement() {
+        return dataType.getNumOfBytes();
+    }
+
+    /** {@code float32}, {@code float16} or {@code bfloat16}, as the command line spells it. */
     public String cliName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -40,6 +56,6 @@ public enum WeightPrecision {
                 return p;
             }
         }
-        throw new IllegalArgumentException("weight precision must be float32 or float16, not " + name);
+        throw new IllegalArgumentException("weight precision must be float32, float16 or bfloat16, not " + name);
     }
 }
