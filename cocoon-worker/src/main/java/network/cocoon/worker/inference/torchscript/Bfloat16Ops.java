@@ -1,15 +1,7 @@
 package network.cocoon.worker.inference.torchscript;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * bfloat16 tensors, which DJL 0.36 cannot make: its native binding maps no data-type code to bfloat16, and
@@ -23,24 +15,16 @@ import java.io.InputStream;
  * <p>Thread safety: the module holds no state; its methods may run from any thread while it is open.
  */
 public final class Bfloat16Ops implements AutoCloseable {
-    private static final String RESOURCE = "bfloat16_ops.pt";
-
-    private final PtSymbolBlock module;
+    private final ScriptedModule module;
     private final NDArray narrowMethod;
     private final NDArray linearMethod;
     private final NDArray linearWithBiasMethod;
 
-    private Bfloat16Ops(PtSymbolBlock module, NDManager manager) {
+    private Bfloat16Ops(ScriptedModule module) {
         this.module = module;
-        this.narrowMethod = methodMarker(manager, "forward");
-        this.linearMethod = methodMarker(manager, "linear");
-        this.linearWithBiasMethod = methodMarker(manager, "linear_with_bias");
-    }
-
-    private static NDArray methodMarker(NDManager manager, String method) {
-        NDArray marker = manager.zeros(new Shape(1));
-        marker.setName("module_method:" + method);
-        return marker;
+        this.narrowMethod = module.method("forward");
+        this.linearMethod = module.method("linear");
+        this.linearWithBiasMethod = module.method("linear_with_bias");
     }
 
     /**
@@ -49,17 +33,7 @@ public final class Bfloat16Ops implements AutoCloseable {
      * @throws IllegalStateException if the bundled archive is missing or PyTorch refuses it
      */
     public static Bfloat16Ops load(NDManager manager) {
-        if (!(manager instanceof PtNDManager pt)) {
-            throw new IllegalStateException("bfloat16 weights need DJL's PyTorch engine, not " + manager.getEngine());
-        }
-        try (InputStream in = Bfloat16Ops.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the worker's jar lacks the TorchScript archive " + RESOURCE);
-            }
-            return new Bfloat16Ops(JniUtils.loadModule(pt, in, true, false), manager);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not read the TorchScript archive " + RESOURCE, e);
-        }
+        return new Bfloat16Ops(ScriptedModule.load(manager, "bfloat16_ops.pt"));
     }
 
     /**
@@ -67,16 +41,16 @@ public final class Bfloat16Ops implements AutoCloseable {
      * float32; NaN and infinities keep their kind.
      */
     public NDArray narrow(NDArray x) {
-        return run(narrowMethod, x);
+        return module.run(narrowMethod, x);
     }
 
     /**
      * {@code x W^T} for a bfloat16 {@code weight} of shape {@code (out, in)}: {@code x} (float32, any leading
-     * dimensions) is rounded to bfloat16, the product accumulates in float32 inside PyTorch's kernel, and it
-     * returns as float32, owned by {@code x}'s manager.
+     * dimensions) is rounded to bfloat16, the product accumulates in float32 inside PyTorch's kernel and is
+     * rounded to bfloat16 once, and it returns as float32, owned by {@code x}'s manager.
      */
     public NDArray linear(NDArray x, NDArray weight) {
-        return run(linearMethod, x, weight);
+        return module.run(linearMethod, x, weight);
     }
 
     /**
@@ -84,33 +58,11 @@ public final class Bfloat16Ops implements AutoCloseable {
      * product returns to float32.
      */
     public NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        return run(linearWithBiasMethod, x, weight, bias);
-    }
-
-    /**
-     * Runs {@code method} outside PyTorch's inference mode, so that callers may update its result in place (the
-     * rotary embedding does): DJL's method call by name always runs in inference mode, whose tensors refuse
-     * in-place updates. The marker array, which DJL drops from the arguments, names the method; the first
-     * argument's manager owns the result.
-     */
-    private NDArray run(NDArray method, NDArray... arguments) {
-        NDList inputs = new NDList(arguments.length + 1);
-        for (NDArray argument : arguments) {
-            if (argument.getName() != null) {
-                // DJL reads named arrays as members of lists and maps, which these methods do not take.
-                throw new IllegalArgumentException("a TorchScript argument must be unnamed, not " + argument.getName());
-            }
-            inputs.add(argument);
-        }
-        inputs.add(method);
-        return IValueUtils.forward(module, inputs, true).singletonOrThrow();
+        return module.run(linearWithBiasMethod, x, weight, bias);
     }
 
     @Override
     public void close() {
-        narrowMethod.close();
-        linearMethod.close();
-        linearWithBiasMethod.close();
         module.close();
     }
 }
