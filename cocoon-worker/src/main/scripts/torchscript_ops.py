@@ -9,7 +9,8 @@ passes tensors in and out by handle. The worker bundles the output of this scrip
     /tmp/hf/bin/python cocoon-worker/src/main/scripts/torchscript_ops.py \
         cocoon-worker/src/main/resources/network/cocoon/worker/inference/torchscript
 
-Not part of the build: the archives are committed, and Bfloat16OpsTest checks what each method computes.
+Not part of the build: the archives are committed, and Bfloat16OpsTest and Int8OpsTest check what each
+method computes.
 The archive written by PyTorch 2.13 loads in the PyTorch 2.7.1 that DJL 0.36 binds (TorchScript format 3).
 """
 import sys
@@ -37,10 +38,33 @@ class Bfloat16Ops(torch.nn.Module):
         return F.linear(x.to(weight.dtype), weight).to(torch.float32) + bias
 
 
+class Int8Ops(torch.nn.Module):
+    """int8 weight-only products: int8 weights with one bfloat16 scale per output row."""
+
+    def forward(self, x: torch.Tensor, weight: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:
+        """x (scales * W)^T for int8 W (out, in): x rounded to bfloat16, the product rounded to bfloat16 once
+        and returned as float32."""
+        rows = x.reshape(-1, x.size(-1))
+        product = torch._weight_int8pack_mm(rows.to(torch.bfloat16), weight, scales)
+        return product.to(torch.float32).reshape(x.shape[:-1] + [weight.size(0)])
+
+    @torch.jit.export
+    def linear_with_bias(self, x: torch.Tensor, weight: torch.Tensor, scales: torch.Tensor,
+                         bias: torch.Tensor) -> torch.Tensor:
+        """forward(x, weight, scales) plus a float32 bias, added in float32."""
+        return self.forward(x, weight, scales) + bias
+
+    @torch.jit.export
+    def bfloat16_scales(self, scales: torch.Tensor) -> torch.Tensor:
+        """float32 scales, which the caller made exact in bfloat16, as the bfloat16 tensor the product takes."""
+        return scales.to(torch.bfloat16)
+
+
 def main() -> None:
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     torch.jit.script(Bfloat16Ops()).save(str(out / "bfloat16_ops.pt"))
+    torch.jit.script(Int8Ops()).save(str(out / "int8_ops.pt"))
 
 
 if __name__ == "__main__":

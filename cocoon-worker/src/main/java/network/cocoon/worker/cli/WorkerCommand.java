@@ -124,8 +124,8 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--weight-precision", paramLabel = "P", defaultValue = "float32",
             description = "how the model's matrices are stored: float32 (exact), float16 (half the memory"
-            + " traffic per token; refused for weights beyond float16's range) or bfloat16 (half the traffic,"
-            + " float32's range, 8 significant bits)")
+            + " traffic per token; refused for weights beyond float16's range), bfloat16 (half the traffic,"
+            + " float32's range, 8 significant bits) or int8 (weight-only, a quarter of the traffic)")
     String weightPrecision;
 
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "16", description = "sequences decoded together")

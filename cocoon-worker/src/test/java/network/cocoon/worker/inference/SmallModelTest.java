@@ -88,6 +88,17 @@ class SmallModelTest {
     }
 
     @Test
+    void int8WeightsGiveTheSameGreedyAnswersAsFloat32() throws Exception {
+        List<AdditionTask.Problem> problems = HELD_OUT.subList(0, 64);
+        List<String> exact = answersConcurrently(engine, problems);
+        EngineSettings quantized = new EngineSettings("cpu", null, null, 16, 256, 4096,
+                network.cocoon.worker.inference.llama.WeightPrecision.INT8);
+        try (DjlEngine quantizedEngine = DjlEngine.load(new Checkpoint(MODEL), quantized)) {
+            assertEquals(exact, answersConcurrently(quantizedEngine, problems));
+        }
+    }
+
+    @Test
     void tokensAreCountedAsTheProtocolSays() throws Exception {
         // ChatML around "123+456" is 26 tokens with the character-level tokenizer (docs/protocol.md, section 3);
         // the answer "579" is 3 tokens plus the end-of-turn token that ended it.

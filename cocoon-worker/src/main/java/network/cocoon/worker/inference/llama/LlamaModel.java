@@ -19,6 +19,7 @@ import java.util.Map;
 import network.cocoon.worker.inference.LoadProgress;
 import network.cocoon.worker.inference.checkpoint.Safetensors;
 import network.cocoon.worker.inference.torchscript.Bfloat16Ops;
+import network.cocoon.worker.inference.torchscript.Int8Ops;
 
 /**
  * The Llama decoder in NDArray operations, written once for inference and training: token embeddings,
@@ -54,14 +55,24 @@ public final class LlamaModel implements AutoCloseable {
     private final boolean isGpu;
     /** The products over bfloat16 weights; null for other precisions. */
     private final Bfloat16Ops bfloat16;
+    /** The products over int8 weights, and each int8 matrix's row scales; null and empty for other precisions. */
+    private final Int8Ops int8;
+    /** float32 row scales of each int8 matrix, for embedding lookups and {@link #toTensors()}. */
+    private final Map<String, NDArray> rowScales;
+    /** The same scales in bfloat16, as the int8 product takes them. */
+    private final Map<String, NDArray> productScales;
     /** How float32 products run on a CPU, by rows: timed on this model's weights as it loads. */
     private ProductPlan productPlan;
 
 
     private LlamaModel(LlamaConfig config, WeightPrecision precision, NDManager manager, Map<String, NDArray> weights,
-                       int ropePositions, Bfloat16Ops bfloat16) {
+                       int ropePositions, Bfloat16Ops bfloat16, Int8Ops int8, Map<String, NDArray> rowScales,
+                       Map<String, NDArray> productScales) {
         this.config = config;
         this.bfloat16 = bfloat16;
+        this.int8 = int8;
+        this.rowScales = rowScales;
+        this.productScales = productScales;
         this.precision = precision;
         this.manager = manager;
         this.weights = weights;
@@ -156,10 +167,13 @@ public final class LlamaModel implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Bfloat16Ops bfloat16 = precision == WeightPrecision.BFLOAT16 ? Bfloat16Ops.load(manager) : null;
+            Int8Ops int8 = precision == WeightPrecision.INT8 ? Int8Ops.load(manager) : null;
+            Map<String, NDArray> rowScales = new LinkedHashMap<>();
+            Map<String, NDArray> productScales = new LinkedHashMap<>();
             Map<String, NDArray> weights = new LinkedHashMap<>();
             for (Map.Entry<String, List<String>> e : servingLayout(config).entrySet()) {
                 List<String> parts = e.getValue();
-                boolean matrix = storedInPrecision(e.getKey());
+                boolean matrix = storedInPrecision(precision, e.getKey());
                 float[] data = parts.size() == 1 ? tensors.get(parts.get(0)).data()
                         : concat(parts.stream().map(p -> tensors.get(p).data()).toList());
                 long[] first = tensors.get(parts.get(0)).shape();
@@ -171,10 +185,23 @@ public final class LlamaModel implements AutoCloseable {
                 if (matrix && precision == WeightPrecision.FLOAT16) {
                     requireFloat16Range(e.getKey(), data);
                 }
-                NDArray array = manager.create(data, new Shape(shape));
-                if (matrix && precision != WeightPrecision.FLOAT32) {
-                    NDArray narrowed = bfloat16 != null ? bfloat16.narrow(array)
-                            : array.toType(precision.dataType(), false);
+                NDArray array;
+                if (matrix && int8 != null) {
+                    int rows = (int) shape[0];
+                    Int8Rows q = Int8Rows.quantize(e.getKey(), data, rows, data.length / rows);
+                    array = manager.create(java.nio.ByteBuffer.wrap(q.values()), new Shape(shape), DataType.INT8);
+                    NDArray scales = manager.create(q.scales());
+                    rowScales.put(e.getKey(), scales);
+                    productScales.put(e.getKey(), int8.productScales(scales));
+                } else {
+                    array = manager.create(data, new Shape(shape));
+                }
+                if (matrix && bfloat16 != null) {
+                    NDArray narrowed = bfloat16.narrow(array);
+                    array.close();
+                    array = narrowed;
+                } else if (matrix && precision == WeightPrecision.FLOAT16) {
+                    NDArray narrowed = array.toType(precision.dataType(), false);
                     array.close();
                     array = narrowed;
                 }
@@ -183,16 +210,20 @@ public final class LlamaModel implements AutoCloseable {
                 progress.update("to device", done[0], total);
             }
             return new LlamaModel(config, precision, manager, weights, Math.min(maxContext, config.maxPositions()),
-                    bfloat16);
+                    bfloat16, int8, rowScales, productScales);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    /** Whether a weight is stored in the model's precision: all but the norm weights, which stay float32. */
-    private static boolean storedInPrecision(String name) {
-        return !name.endsWith("norm.weight");
+    /**
+     * Whether a weight is stored in {@code precision}: all but the norm weights, which stay float32, and for
+     * int8 the biases too.
+     */
+    private static boolean storedInPrecision(WeightPrecision precision, String name) {
+        boolean norm = name.endsWith("norm.weight");
+        return precision == WeightPrecision.INT8 ? !norm && name.endsWith(".weight") : !norm;
     }
 
     private static void requireFloat16Range(String name, float[] data) throws IOException {
@@ -314,8 +345,11 @@ public final class LlamaModel implements AutoCloseable {
         // DJL reads bfloat16 tensors' type as UNKNOWN, so the sizes come from the precision.
         long bytes = 0;
         for (Map.Entry<String, NDArray> e : weights.entrySet()) {
-            boolean matrix = storedInPrecision(e.getKey());
+            boolean matrix = storedInPrecision(precision, e.getKey());
             bytes += e.getValue().getShape().size() * (matrix ? precision.bytesPerElement() : Float.BYTES);
+        }
+        for (NDArray scales : productScales.values()) {
+            bytes += scales.getShape().size() * 2; // bfloat16
         }
         return bytes;
     }
@@ -331,8 +365,19 @@ public final class LlamaModel implements AutoCloseable {
         Map<String, Safetensors.Tensor> out = new LinkedHashMap<>();
         servingLayout(config).forEach((fused, parts) -> {
             NDArray w = weights.get(fused);
-            float[] data = w.getDataType() == DataType.FLOAT32 ? w.toFloatArray() // bfloat16 reads as UNKNOWN
-                    : w.toType(DataType.FLOAT32, false).toFloatArray();
+            NDArray scales = rowScales.get(fused);
+            float[] data;
+            if (scales != null) {
+                // Exact: an int8 value times a bfloat16 scale needs at most 16 significant bits.
+                try (NDArray wide = w.toType(DataType.FLOAT32, false);
+                     NDArray column = scales.expandDims(1);
+                     NDArray product = wide.mul(column)) {
+                    data = product.toFloatArray();
+                }
+            } else {
+                data = w.getDataType() == DataType.FLOAT32 ? w.toFloatArray() // bfloat16 reads as UNKNOWN
+                        : w.toType(DataType.FLOAT32, false).toFloatArray();
+            }
             int at = 0;
             for (String p : parts) {
                 long[] shape = shapes.get(p);
@@ -616,6 +661,10 @@ public final class LlamaModel implements AutoCloseable {
         if (bfloat16 != null) {
             return bias == null ? bfloat16.linear(x, weight) : bfloat16.linear(x, weight, bias);
         }
+        if (int8 != null) {
+            NDArray scales = productScales.get(name + ".weight");
+            return bias == null ? int8.linear(x, weight, scales) : int8.linear(x, weight, scales, bias);
+        }
         if (rows(x) > HALF_PRECISION_MAX_ROWS && !isGpu) {
             NDManager scratch = x.getManager();
             return Linear.linear(x, attached(weight.toType(DataType.FLOAT32, false), scratch),
@@ -653,7 +702,16 @@ public final class LlamaModel implements AutoCloseable {
 
     private NDArray embed(NDArray ids, NDManager scratch) {
         NDArray rows = attached(w("model.embed_tokens.weight").get(new NDIndex("{}", ids)), scratch);
-        return precision == WeightPrecision.FLOAT32 ? rows : attached(rows.toType(DataType.FLOAT32, false), scratch);
+        if (precision == WeightPrecision.FLOAT32) {
+            return rows;
+        }
+        NDArray wide = attached(rows.toType(DataType.FLOAT32, false), scratch);
+        NDArray scales = rowScales.get("model.embed_tokens.weight");
+        if (scales == null) {
+            return wide;
+        }
+        NDArray rowScale = attached(scales.get(new NDIndex("{}", ids)), scratch);
+        return wide.mul(rowScale.expandDims(-1));
     }
 
     private NDArray lmHead(NDArray x) {
@@ -684,6 +742,9 @@ public final class LlamaModel implements AutoCloseable {
         pool.close();
         if (bfloat16 != null) {
             bfloat16.close();
+        }
+        if (int8 != null) {
+            int8.close();
         }
         manager.close();
     }

@@ -23,7 +23,14 @@ public enum WeightPrecision {
      * row on PyTorch 2.7.1 (benchmarks/README.md). Made and multiplied through
      * {@link network.cocoon.worker.inference.torchscript.Bfloat16Ops}: DJL 0.36 cannot make bfloat16 tensors.
      */
-    BFLOAT16(DataType.BFLOAT16);
+    BFLOAT16(DataType.BFLOAT16),
+    /**
+     * int8 weight-only: each matrix row quantized to int8 with one scale ({@link Int8Rows}), a quarter of
+     * float32's bytes per decode step. Biases and norm weights stay float32; each product rounds its input to
+     * bfloat16 and its float32-accumulated result once (PyTorch's {@code _weight_int8pack_mm}, through
+     * {@link network.cocoon.worker.inference.torchscript.Int8Ops}). The least exact of the four.
+     */
+    INT8(DataType.INT8);
 
     private final DataType dataType;
 
@@ -39,12 +46,12 @@ public enum WeightPrecision {
         return dataType;
     }
 
-    /** Bytes per matrix element on the device. */
+    /** Bytes per matrix element on the device (int8's row scales come on top). */
     public int bytesPerElement() {
         return dataType.getNumOfBytes();
     }
 
-    /** {@code float32}, {@code float16} or {@code bfloat16}, as the command line spells it. */
+    /** {@code float32}, {@code float16}, {@code bfloat16} or {@code int8}, as the command line spells it. */
     public String cliName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -56,6 +63,6 @@ public enum WeightPrecision {
                 return p;
             }
         }
-        throw new IllegalArgumentException("weight precision must be float32, float16 or bfloat16, not " + name);
+        throw new IllegalArgumentException("weight precision must be float32, float16, bfloat16 or int8, not " + name);
     }
 }
