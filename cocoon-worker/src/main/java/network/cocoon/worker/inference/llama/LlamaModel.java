@@ -188,7 +188,12 @@ public final class LlamaModel implements AutoCloseable {
                 NDArray array;
                 if (matrix && int8 != null) {
                     int rows = (int) shape[0];
-                    Int8Rows q = Int8Rows.quantize(e.getKey(), data, rows, data.length / rows);
+                    int columns = data.length / rows;
+                    if (columns % Int8Ops.INPUT_MULTIPLE != 0) {
+                        throw new IOException("tensor " + e.getKey() + " has " + columns + " columns; int8 weights need "
+                                + "a multiple of " + Int8Ops.INPUT_MULTIPLE + ": load it in another precision");
+                    }
+                    Int8Rows q = Int8Rows.quantize(e.getKey(), data, rows, columns);
                     array = manager.create(java.nio.ByteBuffer.wrap(q.values()), new Shape(shape), DataType.INT8);
                     NDArray scales = manager.create(q.scales());
                     rowScales.put(e.getKey(), scales);

@@ -12,6 +12,13 @@ import ai.djl.ndarray.NDManager;
  * <p>Thread safety: the module holds no state; its methods may run from any thread while it is open.
  */
 public final class Int8Ops implements AutoCloseable {
+    /**
+     * What every int8 matrix's input size (columns) must be a multiple of: the kernel's AVX-512 loop reads 16
+     * columns at a time with aligned loads and has no tail, so other sizes read past the row (measured: wrong
+     * outputs for 8 columns).
+     */
+    public static final int INPUT_MULTIPLE = 16;
+
     private final ScriptedModule module;
     private final NDArray linearMethod;
     private final NDArray linearWithBiasMethod;
@@ -25,12 +32,46 @@ public final class Int8Ops implements AutoCloseable {
     }
 
     /**
-     * Loads the module onto {@code manager}'s device.
+     * Loads the module onto {@code manager}'s device and runs one small product there, so that a device whose
+     * PyTorch build lacks the kernel is refused at load rather than at the first request.
      *
-     * @throws IllegalStateException if the bundled archive is missing or PyTorch refuses it
+     * @throws IllegalStateException if the bundled archive is missing, PyTorch refuses it, or the product fails
+     *     or comes out wrong on this device
      */
     public static Int8Ops load(NDManager manager) {
-        return new Int8Ops(ScriptedModule.load(manager, "int8_ops.pt"));
+        Int8Ops ops = new Int8Ops(ScriptedModule.load(manager, "int8_ops.pt"));
+        try {
+            ops.selfCheck(manager);
+            return ops;
+        } catch (RuntimeException e) {
+            ops.close();
+            throw new IllegalStateException("int8 weights: PyTorch's _weight_int8pack_mm does not run on "
+                    + manager.getDevice() + " (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /**
+     * [1, 2, ..., 16] times the 8 x 16 int8 matrix whose row r is all r - 3, scales 0.5: output r is
+     * (r - 3) * 68, exact in bfloat16.
+     */
+    private void selfCheck(NDManager manager) {
+        try (NDManager scratch = manager.newSubManager()) {
+            byte[] values = new byte[8 * INPUT_MULTIPLE];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (byte) (i / INPUT_MULTIPLE - 3);
+            }
+            float[] scales = new float[8];
+            java.util.Arrays.fill(scales, 0.5f);
+            NDArray x = scratch.arange(1f, INPUT_MULTIPLE + 1f).reshape(1, INPUT_MULTIPLE);
+            NDArray weight = scratch.create(java.nio.ByteBuffer.wrap(values),
+                    new ai.djl.ndarray.types.Shape(8, INPUT_MULTIPLE), ai.djl.ndarray.types.DataType.INT8);
+            float[] got = linear(x, weight, productScales(scratch.create(scales))).toFloatArray();
+            for (int r = 0; r < 8; r++) {
+                if (got[r] != (r - 3) * 68f) {
+                    throw new IllegalStateException("output " + r + " is " + got[r] + ", not " + (r - 3) * 68f);
+                }
+            }
+        }
     }
 
     /**
@@ -42,7 +83,8 @@ public final class Int8Ops implements AutoCloseable {
     }
 
     /**
-     * {@code x (diag(scales) W)^T} for an int8 {@code weight} of shape {@code (out, in)} and its
+     * {@code x (diag(scales) W)^T} for an int8 {@code weight} of shape {@code (out, in)}, {@code in} a multiple of
+     * {@link #INPUT_MULTIPLE}, and its
      * {@link #productScales}: {@code x} (float32, any leading dimensions) is rounded to bfloat16, the product
      * accumulates in float32 inside the kernel and is rounded to bfloat16 once, and it returns as float32, owned
      * by {@code x}'s manager.

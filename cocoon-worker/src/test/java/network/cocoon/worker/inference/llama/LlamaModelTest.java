@@ -1,6 +1,7 @@
 package network.cocoon.worker.inference.llama;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -371,6 +372,20 @@ class LlamaModelTest {
         // rounds through bfloat16: the logits move by 1.8-3.2% of their range here.
         assertTrue(worst <= 0.06f * scale, "max |difference| " + worst + " against logits up to " + scale);
         assertTrue(worst > 0, "quantization moved no logit: the weights were not quantized");
+    }
+
+    @Test
+    void int8RefusesMatricesWhoseInputIsNotAMultipleOfSixteen() {
+        // Hidden size 40 (2 heads of 20): the first matrix, the embedding table, has 40 columns.
+        LlamaConfig config = new LlamaConfig(40, 1, 2, 1, 20, 64, 48, 1e-5, 10_000, null, 64, true,
+                LlamaConfig.Biases.NONE, HiddenActivation.SILU, List.of(1L), null);
+        Map<String, Safetensors.Tensor> weights = randomWeights(config, 11);
+        IOException e = assertThrows(IOException.class, () -> LlamaModel.create(config, weights, Device.cpu(), 64,
+                WeightPrecision.INT8, network.cocoon.worker.inference.LoadProgress.NONE));
+        assertTrue(e.getMessage().contains("40 columns") && e.getMessage().contains("multiple of 16"), e.getMessage());
+        // The same checkpoint loads in bfloat16, which has no such constraint.
+        assertDoesNotThrow(() -> LlamaModel.create(config, weights, Device.cpu(), 64, WeightPrecision.BFLOAT16,
+                network.cocoon.worker.inference.LoadProgress.NONE).close());
     }
 
     @Test

@@ -30,11 +30,10 @@ class Int8OpsTest {
         manager.close();
     }
 
-    @Test
-    void linearIsTheProductOfTheRoundedInputAndTheScaledWeightRoundedOnce() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"1, 40, 96", "3, 37, 16", "5, 64, 48", "17, 9, 1536", "2, 1, 32"})
+    void linearIsTheProductOfTheRoundedInputAndTheScaledWeightRoundedOnce(int leading, int out, int in) {
         Random random = new Random(4);
-        int out = 40;
-        int in = 96;
         byte[] values = new byte[out * in];
         float[] dequantized = new float[out * in];
         float[] scales = new float[out];
@@ -47,21 +46,21 @@ class Int8OpsTest {
                 dequantized[r * in + c] = values[r * in + c] * scales[r];
             }
         }
-        float[] x = new float[3 * 5 * in];
+        float[] x = new float[leading * 5 * in];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();
         }
         try (NDManager scratch = manager.newSubManager()) {
             NDArray weight = scratch.create(ByteBuffer.wrap(values), new Shape(out, in), DataType.INT8);
             NDArray productScales = ops.productScales(scratch.create(scales));
-            NDArray got = ops.linear(scratch.create(x, new Shape(3, 5, in)), weight, productScales);
-            assertEquals(new Shape(3, 5, out), got.getShape());
+            NDArray got = ops.linear(scratch.create(x, new Shape(leading, 5, in)), weight, productScales);
+            assertEquals(new Shape(leading, 5, out), got.getShape());
             assertEquals(DataType.FLOAT32, got.getDataType());
             float[] roundedX = x.clone();
             for (int i = 0; i < roundedX.length; i++) {
                 roundedX[i] = Bfloat16OpsTest.roundToBfloat16(roundedX[i]);
             }
-            float[] exact = Linear.linear(scratch.create(roundedX, new Shape(3, 5, in)),
+            float[] exact = Linear.linear(scratch.create(roundedX, new Shape(leading, 5, in)),
                     scratch.create(dequantized, new Shape(out, in)), null).singletonOrThrow().toFloatArray();
             float[] product = got.toFloatArray();
             for (int i = 0; i < exact.length; i++) {
@@ -73,7 +72,7 @@ class Int8OpsTest {
             for (int i = 0; i < out; i++) {
                 bias[i] = (float) random.nextGaussian();
             }
-            float[] withBias = ops.linear(scratch.create(x, new Shape(3, 5, in)), weight, productScales,
+            float[] withBias = ops.linear(scratch.create(x, new Shape(leading, 5, in)), weight, productScales,
                     scratch.create(bias)).toFloatArray();
             for (int i = 0; i < withBias.length; i++) {
                 assertEquals(product[i] + bias[i % out], withBias[i], 0f, "element " + i);
