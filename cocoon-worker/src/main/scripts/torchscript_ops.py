@@ -55,6 +55,18 @@ class Int8Ops(torch.nn.Module):
         return self.forward(x, weight, scales) + bias
 
     @torch.jit.export
+    def linear_widened(self, x: torch.Tensor, weight: torch.Tensor, row_scales: torch.Tensor) -> torch.Tensor:
+        """x (scales * W)^T in float32 throughout, W widened for this product (exact: an int8 value times a
+        bfloat16 scale fits float32): for many rows, where the int8 kernel's cost grows faster."""
+        return F.linear(x, weight.to(torch.float32) * row_scales.unsqueeze(1))
+
+    @torch.jit.export
+    def linear_widened_with_bias(self, x: torch.Tensor, weight: torch.Tensor, row_scales: torch.Tensor,
+                                 bias: torch.Tensor) -> torch.Tensor:
+        """linear_widened plus a float32 bias."""
+        return F.linear(x, weight.to(torch.float32) * row_scales.unsqueeze(1), bias)
+
+    @torch.jit.export
     def bfloat16_scales(self, scales: torch.Tensor) -> torch.Tensor:
         """float32 scales, which the caller made exact in bfloat16, as the bfloat16 tensor the product takes."""
         return scales.to(torch.bfloat16)

@@ -23,12 +23,16 @@ public final class Int8Ops implements AutoCloseable {
     private final NDArray linearMethod;
     private final NDArray linearWithBiasMethod;
     private final NDArray scalesMethod;
+    private final NDArray widenedMethod;
+    private final NDArray widenedWithBiasMethod;
 
     private Int8Ops(ScriptedModule module) {
         this.module = module;
         this.linearMethod = module.method("forward");
         this.linearWithBiasMethod = module.method("linear_with_bias");
         this.scalesMethod = module.method("bfloat16_scales");
+        this.widenedMethod = module.method("linear_widened");
+        this.widenedWithBiasMethod = module.method("linear_widened_with_bias");
     }
 
     /**
@@ -96,6 +100,21 @@ public final class Int8Ops implements AutoCloseable {
     /** {@link #linear(NDArray, NDArray, NDArray)} plus a float32 {@code bias}, added in float32. */
     public NDArray linear(NDArray x, NDArray weight, NDArray scales, NDArray bias) {
         return module.run(linearWithBiasMethod, x, weight, scales, bias);
+    }
+
+    /**
+     * The same product in float32 throughout: the int8 {@code weight} is widened and scaled by the float32
+     * {@code rowScales} for this product (exactly: an int8 value times a bfloat16-exact scale fits float32), and
+     * {@code x} is not rounded. For many rows (prompts), where the int8 kernel's cost grows faster with rows than
+     * float32's product.
+     */
+    public NDArray linearWidened(NDArray x, NDArray weight, NDArray rowScales) {
+        return module.run(widenedMethod, x, weight, rowScales);
+    }
+
+    /** {@link #linearWidened} plus a float32 {@code bias}. */
+    public NDArray linearWidened(NDArray x, NDArray weight, NDArray rowScales, NDArray bias) {
+        return module.run(widenedWithBiasMethod, x, weight, rowScales, bias);
     }
 
     @Override

@@ -342,36 +342,40 @@ class LlamaModelTest {
     @MethodSource("configs")
     void int8WeightsStayCloseToFloat32(LlamaConfig config) throws IOException {
         Map<String, Safetensors.Tensor> weights = randomWeights(config, 9);
-        long[] tokens = new Random(10).longs(12, 0, config.vocabSize()).toArray();
-        float[] exact;
-        float[] quantized;
-        try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64)) {
-            exact = logitsOfEveryPosition(model, tokens);
-        }
-        try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64, WeightPrecision.INT8,
-                network.cocoon.worker.inference.LoadProgress.NONE)) {
-            // toTensors gives back exactly what Int8Rows made of the checkpoint.
-            String name = "model.layers.0.self_attn.q_proj.weight";
-            Safetensors.Tensor original = weights.get(name);
-            Int8Rows q = Int8Rows.quantize(name, original.data(), (int) original.shape()[0],
-                    (int) original.shape()[1]);
-            float[] stored = model.toTensors().get(name).data();
-            int columns = (int) original.shape()[1];
-            for (int i = 0; i < stored.length; i++) {
-                assertEquals(q.values()[i] * q.scales()[i / columns], stored[i], 0f, "weight " + i);
+        // 12 prompt tokens run the int8 kernel; 24 run the widened float32 product (more than 16 rows).
+        for (int promptLength : new int[] {12, LlamaModel.INT8_KERNEL_MAX_ROWS + 8}) {
+            long[] tokens = new Random(10).longs(promptLength, 0, config.vocabSize()).toArray();
+            float[] exact;
+            float[] quantized;
+            try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64)) {
+                exact = logitsOfEveryPosition(model, tokens);
             }
-            quantized = logitsOfEveryPosition(model, tokens);
+            try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64, WeightPrecision.INT8,
+                    network.cocoon.worker.inference.LoadProgress.NONE)) {
+                // toTensors gives back exactly what Int8Rows made of the checkpoint.
+                String name = "model.layers.0.self_attn.q_proj.weight";
+                Safetensors.Tensor original = weights.get(name);
+                Int8Rows q = Int8Rows.quantize(name, original.data(), (int) original.shape()[0],
+                        (int) original.shape()[1]);
+                float[] stored = model.toTensors().get(name).data();
+                int columns = (int) original.shape()[1];
+                for (int i = 0; i < stored.length; i++) {
+                    assertEquals(q.values()[i] * q.scales()[i / columns], stored[i], 0f, "weight " + i);
+                }
+                quantized = logitsOfEveryPosition(model, tokens);
+            }
+            float worst = 0;
+            float scale = 0;
+            for (int i = 0; i < exact.length; i++) {
+                worst = Math.max(worst, Math.abs(exact[i] - quantized[i]));
+                scale = Math.max(scale, Math.abs(exact[i]));
+            }
+            // Random weights are the hard case for row-wise int8 (no structure, Gaussian tails), and the kernel
+            // also rounds through bfloat16: the logits move by 1.8-3.2% of their range here.
+            assertTrue(worst <= 0.06f * scale, promptLength + " tokens: max |difference| " + worst
+                    + " against logits up to " + scale);
+            assertTrue(worst > 0, "quantization moved no logit: the weights were not quantized");
         }
-        float worst = 0;
-        float scale = 0;
-        for (int i = 0; i < exact.length; i++) {
-            worst = Math.max(worst, Math.abs(exact[i] - quantized[i]));
-            scale = Math.max(scale, Math.abs(exact[i]));
-        }
-        // Random weights are the hard case for row-wise int8 (no structure, Gaussian tails), and each product also
-        // rounds through bfloat16: the logits move by 1.8-3.2% of their range here.
-        assertTrue(worst <= 0.06f * scale, "max |difference| " + worst + " against logits up to " + scale);
-        assertTrue(worst > 0, "quantization moved no logit: the weights were not quantized");
     }
 
     @Test

@@ -68,6 +68,14 @@ class Int8OpsTest {
                 assertTrue(Math.abs(exact[i] - product[i]) <= allowed, "element " + i + ": " + product[i]
                         + " against " + exact[i]);
             }
+            // The widened product is float32's product of the unrounded input and the dequantized weight.
+            float[] widened = ops.linearWidened(scratch.create(x, new Shape(leading, 5, in)), weight,
+                    scratch.create(scales)).toFloatArray();
+            float[] float32 = Linear.linear(scratch.create(x, new Shape(leading, 5, in)),
+                    scratch.create(dequantized, new Shape(out, in)), null).singletonOrThrow().toFloatArray();
+            for (int i = 0; i < float32.length; i++) {
+                assertEquals(float32[i], widened[i], Math.abs(float32[i]) * 1e-6f + 1e-6f, "element " + i);
+            }
             float[] bias = new float[out];
             for (int i = 0; i < out; i++) {
                 bias[i] = (float) random.nextGaussian();
@@ -76,6 +84,12 @@ class Int8OpsTest {
                     scratch.create(bias)).toFloatArray();
             for (int i = 0; i < withBias.length; i++) {
                 assertEquals(product[i] + bias[i % out], withBias[i], 0f, "element " + i);
+            }
+            float[] widenedWithBias = ops.linearWidened(scratch.create(x, new Shape(leading, 5, in)), weight,
+                    scratch.create(scales), scratch.create(bias)).toFloatArray();
+            for (int i = 0; i < widenedWithBias.length; i++) {
+                assertEquals(widened[i] + bias[i % out], widenedWithBias[i],
+                        Math.abs(widenedWithBias[i]) * 1e-6f + 1e-6f, "element " + i);
             }
         }
     }
