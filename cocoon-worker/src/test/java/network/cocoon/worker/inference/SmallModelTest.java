@@ -19,6 +19,7 @@ import network.cocoon.sdk.chat.ChatMessage;
 import network.cocoon.sdk.chat.ChatRequest;
 import network.cocoon.worker.inference.checkpoint.Checkpoint;
 import network.cocoon.worker.inference.checkpoint.Safetensors;
+import network.cocoon.worker.inference.llama.WeightPrecision;
 import network.cocoon.worker.testing.LocalWorker;
 import network.cocoon.worker.testing.SharedEngine;
 import network.cocoon.worker.training.AdditionTask;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The bundled small model, through the real DJL engine (and, where said, the real worker and SDK). */
 class SmallModelTest {
@@ -65,36 +68,14 @@ class SmallModelTest {
         }
     }
 
-    @Test
-    void float16WeightsGiveTheSameGreedyAnswersAsFloat32() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = WeightPrecision.class, names = {"FLOAT16", "BFLOAT16", "INT8"})
+    void reducedPrecisionWeightsGiveTheSameGreedyAnswersAsFloat32(WeightPrecision precision) throws Exception {
         List<AdditionTask.Problem> problems = HELD_OUT.subList(0, 64);
         List<String> exact = answersConcurrently(engine, problems);
-        EngineSettings half = new EngineSettings("cpu", null, null, 16, 256, 4096,
-                network.cocoon.worker.inference.llama.WeightPrecision.FLOAT16);
-        try (DjlEngine halfEngine = DjlEngine.load(new Checkpoint(MODEL), half)) {
-            assertEquals(exact, answersConcurrently(halfEngine, problems));
-        }
-    }
-
-    @Test
-    void bfloat16WeightsGiveTheSameGreedyAnswersAsFloat32() throws Exception {
-        List<AdditionTask.Problem> problems = HELD_OUT.subList(0, 64);
-        List<String> exact = answersConcurrently(engine, problems);
-        EngineSettings brain = new EngineSettings("cpu", null, null, 16, 256, 4096,
-                network.cocoon.worker.inference.llama.WeightPrecision.BFLOAT16);
-        try (DjlEngine brainEngine = DjlEngine.load(new Checkpoint(MODEL), brain)) {
-            assertEquals(exact, answersConcurrently(brainEngine, problems));
-        }
-    }
-
-    @Test
-    void int8WeightsGiveTheSameGreedyAnswersAsFloat32() throws Exception {
-        List<AdditionTask.Problem> problems = HELD_OUT.subList(0, 64);
-        List<String> exact = answersConcurrently(engine, problems);
-        EngineSettings quantized = new EngineSettings("cpu", null, null, 16, 256, 4096,
-                network.cocoon.worker.inference.llama.WeightPrecision.INT8);
-        try (DjlEngine quantizedEngine = DjlEngine.load(new Checkpoint(MODEL), quantized)) {
-            assertEquals(exact, answersConcurrently(quantizedEngine, problems));
+        EngineSettings settings = new EngineSettings("cpu", null, null, 16, 256, 4096, precision);
+        try (DjlEngine reduced = DjlEngine.load(new Checkpoint(MODEL), settings)) {
+            assertEquals(exact, answersConcurrently(reduced, problems));
         }
     }
 

@@ -294,14 +294,8 @@ class LlamaModelTest {
                     model.weights().get("model.embed_tokens.weight").getDataType());
             half = logitsOfEveryPosition(model, tokens);
         }
-        float worst = 0;
-        float scale = 0;
-        for (int i = 0; i < exact.length; i++) {
-            worst = Math.max(worst, Math.abs(exact[i] - half[i]));
-            scale = Math.max(scale, Math.abs(exact[i]));
-        }
         // float16 keeps 11 significant bits; through a few layers the logits move by well under 1% of their range.
-        assertTrue(worst <= 0.01f * scale, "max |difference| " + worst + " against logits up to " + scale);
+        assertMovedWithin(exact, half, 0.01f, "float16");
     }
 
     @ParameterizedTest
@@ -326,16 +320,9 @@ class LlamaModelTest {
             }
             brain = logitsOfEveryPosition(model, tokens);
         }
-        float worst = 0;
-        float scale = 0;
-        for (int i = 0; i < exact.length; i++) {
-            worst = Math.max(worst, Math.abs(exact[i] - brain[i]));
-            scale = Math.max(scale, Math.abs(exact[i]));
-        }
         // bfloat16 keeps 8 significant bits (weights, and each product's input and output): through a few
         // layers the logits move by about 1% of their range here (0.9-1.1%, against float16's 0.1-0.2%).
-        assertTrue(worst <= 0.04f * scale, "max |difference| " + worst + " against logits up to " + scale);
-        assertTrue(worst > 0, "bfloat16 rounding moved no logit: the weights were not narrowed");
+        assertMovedWithin(exact, brain, 0.04f, "bfloat16");
     }
 
     @ParameterizedTest
@@ -364,17 +351,9 @@ class LlamaModelTest {
                 }
                 quantized = logitsOfEveryPosition(model, tokens);
             }
-            float worst = 0;
-            float scale = 0;
-            for (int i = 0; i < exact.length; i++) {
-                worst = Math.max(worst, Math.abs(exact[i] - quantized[i]));
-                scale = Math.max(scale, Math.abs(exact[i]));
-            }
             // Random weights are the hard case for row-wise int8 (no structure, Gaussian tails), and the kernel
             // also rounds through bfloat16: the logits move by 1.8-3.2% of their range here.
-            assertTrue(worst <= 0.06f * scale, promptLength + " tokens: max |difference| " + worst
-                    + " against logits up to " + scale);
-            assertTrue(worst > 0, "quantization moved no logit: the weights were not quantized");
+            assertMovedWithin(exact, quantized, 0.06f, "int8, " + promptLength + " tokens");
         }
     }
 
@@ -481,6 +460,21 @@ class LlamaModelTest {
      * A 12-token prompt's logits at every position (more rows than half-precision products take: the weights
      * are widened) followed by three single-token steps (half-precision products).
      */
+    /**
+     * Asserts that {@code approximate} differs from {@code exact} somewhere (the precision took effect) and
+     * nowhere by more than {@code share} of the largest exact logit's magnitude.
+     */
+    private static void assertMovedWithin(float[] exact, float[] approximate, float share, String what) {
+        float worst = 0;
+        float scale = 0;
+        for (int i = 0; i < exact.length; i++) {
+            worst = Math.max(worst, Math.abs(exact[i] - approximate[i]));
+            scale = Math.max(scale, Math.abs(exact[i]));
+        }
+        assertTrue(worst <= share * scale, what + ": max |difference| " + worst + " against logits up to " + scale);
+        assertTrue(worst > 0, what + " moved no logit: the weights kept float32");
+    }
+
     private static float[] logitsOfEveryPosition(LlamaModel model, long[] tokens) {
         assertTrue(tokens.length > LlamaModel.HALF_PRECISION_MAX_ROWS);
         try (KvCache cache = model.newCache(tokens.length + 3)) {
