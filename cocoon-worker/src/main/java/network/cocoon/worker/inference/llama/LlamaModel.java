@@ -656,7 +656,8 @@ public final class LlamaModel implements AutoCloseable {
 
     /**
      * {@code x W^T + b} in one operation. bfloat16 weights multiply a bfloat16 copy of {@code x} whatever its
-     * rows (PyTorch's bfloat16 CPU product gains on float32's with rows). Half-precision weights multiply a
+     * rows (PyTorch's bfloat16 CPU product gains on float32's with rows). int8 weights run the int8 kernel up to
+     * {@link #INT8_KERNEL_MAX_ROWS} rows and a widened float32 copy above. Half-precision weights multiply a
      * half-precision copy of {@code x}
      * when it has few rows (decoding); on a CPU, for more rows (prompts, large batches) the weight is widened
      * to float32 for the product instead, because PyTorch's half-precision CPU matrix product slows down
