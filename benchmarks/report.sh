@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# One command for every benchmark figure the issues ask for: the JMH suites, the inference benchmark and the
-# load program, in one run, written with the machine they ran on to benchmarks/RESULTS.md.
+# One command for every benchmark figure the issues ask for: the JMH suites, the inference benchmark, the weight
+# precisions side by side and the load program, in one run, written with the machine they ran on to
+# benchmarks/RESULTS.md.
 #
 #   bash benchmarks/report.sh [--no-build] [--quick]
 #
-# --quick: fewer JMH iterations, the inference benchmark without the SmolLM-sized model, a 20 s load run.
-# Needs a JDK 21+ as JAVA_HOME. Takes about 25 minutes on a 2-core machine (about 8 with --quick).
+# --quick: fewer JMH iterations, the inference benchmark without the SmolLM-sized model, the weight precisions
+# over 2 rounds instead of 5, a 20 s load run.
+# Needs a JDK 21+ as JAVA_HOME. Takes about 30 minutes on a 2-core machine (about 10 with --quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=1
@@ -37,6 +39,11 @@ echo "JMH ..."
 echo "inference ..."
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" network.cocoon.benchmarks.InferenceBenchmark "${inference[@]}" \
   > "$run/inference.md" 2>&1
+echo "precisions ..."
+precision=()
+[ $quick -eq 1 ] && precision=(--rounds 2)
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" network.cocoon.benchmarks.PrecisionBenchmark "${precision[@]}" \
+  > "$run/precision.md" 2>&1
 echo "load ..."
 "$JAVA" -cp "$CP" network.cocoon.benchmarks.load.LoadProgram "${load[@]}" --json "$run/load.json" \
   > "$run/load.md" 2>&1 || echo "the load program's checks failed: see RESULTS.md"

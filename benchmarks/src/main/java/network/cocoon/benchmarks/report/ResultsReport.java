@@ -21,7 +21,7 @@ import java.util.Map;
  * program's. Figures are of that run only; ratios compare within it.
  *
  * <p>Usage: {@code ResultsReport RUN_DIR OUTPUT.md}, where RUN_DIR holds {@code jmh.json},
- * {@code inference.md} and {@code load.md}; a missing part is reported as missing, never invented.
+ * {@code inference.md}, {@code precision.md} and {@code load.md}; a missing part is reported as missing, never invented.
  */
 public final class ResultsReport {
     private ResultsReport() {
@@ -57,6 +57,10 @@ public final class ResultsReport {
                 "Decode and prefill on the bundled model and a SmolLM-135M-shaped checkpoint, tensors per decode step,"
                         + " share of the measured read bandwidth, and the serving overhead of SDK, HTTP and sealing"
                         + " over raw generation and over the floor that any sealed, signed answer on loopback pays."));
+        out.append(section(run.resolve("precision.md"), "Weight precisions side by side (`PrecisionBenchmark`)",
+                "The four weight precisions of the SmolLM-135M shape loaded in one process and taking turns in a"
+                        + " rotated order; per precision, float32's step time over its own in each round (median and"
+                        + " range), so that the host's drift falls on all of them alike."));
         out.append(section(run.resolve("load.md"), "Load (`load.LoadProgram`)",
                 "A real worker process under hundreds of concurrent paid users on loopback; the load generator"
                         + " shares the machine's cores with the worker."));
