@@ -17,11 +17,12 @@ import java.util.Map;
 
 /**
  * Writes {@code benchmarks/RESULTS.md} from one run of {@code benchmarks/report.sh}: the machine, JMH's results
- * (every benchmark, and sealing over its floor as ratios), the inference benchmark's tables and the load
- * program's. Figures are of that run only; ratios compare within it.
+ * (every benchmark, and sealing over its floor as ratios), the inference benchmark's tables, the weight
+ * precisions' and the load program's. Figures are of that run only; ratios compare within it.
  *
  * <p>Usage: {@code ResultsReport RUN_DIR OUTPUT.md}, where RUN_DIR holds {@code jmh.json},
- * {@code inference.md}, {@code precision.md} and {@code load.md}; a missing part is reported as missing, never invented.
+ * {@code inference.md}, {@code precision.md} and {@code load.md}; a missing part is reported as missing, never
+ * invented.
  */
 public final class ResultsReport {
     private ResultsReport() {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The report keeps each program's tables and sentences, drops the log lines around them, and names what did not run. */
+/** The report keeps each program's tables and sentences, drops the log lines around them, names what did not run. */
 class ResultsReportTest {
     private static final ResultsReport.Machine MACHINE =
             new ResultsReport.Machine("a test CPU", 2, 4096, "Linux", "a JDK");
