@@ -283,17 +283,10 @@ class LlamaModelTest {
     void float16WeightsStayCloseToFloat32(LlamaConfig config) throws IOException {
         Map<String, Safetensors.Tensor> weights = randomWeights(config, 9);
         long[] tokens = new Random(10).longs(12, 0, config.vocabSize()).toArray();
-        float[] exact;
-        float[] half;
-        try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64)) {
-            exact = logitsOfEveryPosition(model, tokens);
-        }
-        try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64, WeightPrecision.FLOAT16,
-                network.cocoon.worker.inference.LoadProgress.NONE)) {
-            assertEquals(ai.djl.ndarray.types.DataType.FLOAT16,
-                    model.weights().get("model.embed_tokens.weight").getDataType());
-            half = logitsOfEveryPosition(model, tokens);
-        }
+        float[] exact = logitsIn(WeightPrecision.FLOAT32, config, weights, tokens, model -> { });
+        float[] half = logitsIn(WeightPrecision.FLOAT16, config, weights, tokens, model ->
+                assertEquals(ai.djl.ndarray.types.DataType.FLOAT16,
+                        model.weights().get("model.embed_tokens.weight").getDataType()));
         // float16 keeps 11 significant bits; through a few layers the logits move by well under 1% of their range.
         assertMovedWithin(exact, half, 0.01f, "float16");
     }
@@ -303,13 +296,8 @@ class LlamaModelTest {
     void bfloat16WeightsStayCloseToFloat32(LlamaConfig config) throws IOException {
         Map<String, Safetensors.Tensor> weights = randomWeights(config, 9);
         long[] tokens = new Random(10).longs(12, 0, config.vocabSize()).toArray();
-        float[] exact;
-        float[] brain;
-        try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64)) {
-            exact = logitsOfEveryPosition(model, tokens);
-        }
-        try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64, WeightPrecision.BFLOAT16,
-                network.cocoon.worker.inference.LoadProgress.NONE)) {
+        float[] exact = logitsIn(WeightPrecision.FLOAT32, config, weights, tokens, model -> { });
+        float[] brain = logitsIn(WeightPrecision.BFLOAT16, config, weights, tokens, model -> {
             // Stored as the checkpoint's values rounded to bfloat16 (DJL reads the type as UNKNOWN).
             float[] stored = model.weights().get("model.layers.0.self_attn.qkv_proj.weight")
                     .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
@@ -318,8 +306,7 @@ class LlamaModelTest {
                 assertEquals(network.cocoon.worker.inference.torchscript.Bfloat16OpsTest.roundToBfloat16(original[i]),
                         stored[i], 0f, "weight " + i);
             }
-            brain = logitsOfEveryPosition(model, tokens);
-        }
+        });
         // bfloat16 keeps 8 significant bits (weights, and each product's input and output): through a few
         // layers the logits move by about 1% of their range here (0.9-1.1%, against float16's 0.1-0.2%).
         assertMovedWithin(exact, brain, 0.04f, "bfloat16");
@@ -332,13 +319,8 @@ class LlamaModelTest {
         // 12 prompt tokens run the int8 kernel; 24 run the widened float32 product (more than 16 rows).
         for (int promptLength : new int[] {12, LlamaModel.INT8_KERNEL_MAX_ROWS + 8}) {
             long[] tokens = new Random(10).longs(promptLength, 0, config.vocabSize()).toArray();
-            float[] exact;
-            float[] quantized;
-            try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64)) {
-                exact = logitsOfEveryPosition(model, tokens);
-            }
-            try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64, WeightPrecision.INT8,
-                    network.cocoon.worker.inference.LoadProgress.NONE)) {
+            float[] exact = logitsIn(WeightPrecision.FLOAT32, config, weights, tokens, model -> { });
+            float[] quantized = logitsIn(WeightPrecision.INT8, config, weights, tokens, model -> {
                 // toTensors gives back exactly what Int8Rows made of the checkpoint.
                 String name = "model.layers.0.self_attn.q_proj.weight";
                 Safetensors.Tensor original = weights.get(name);
@@ -349,8 +331,7 @@ class LlamaModelTest {
                 for (int i = 0; i < stored.length; i++) {
                     assertEquals(q.values()[i] * q.scales()[i / columns], stored[i], 0f, "weight " + i);
                 }
-                quantized = logitsOfEveryPosition(model, tokens);
-            }
+            });
             // Random weights are the hard case for row-wise int8 (no structure, Gaussian tails), and the kernel
             // also rounds through bfloat16: the logits move by 1.8-3.2% of their range here.
             assertMovedWithin(exact, quantized, 0.06f, "int8, " + promptLength + " tokens");
@@ -473,6 +454,22 @@ class LlamaModelTest {
         }
         assertTrue(worst <= share * scale, what + ": max |difference| " + worst + " against logits up to " + scale);
         assertTrue(worst > 0, what + " moved no logit: the weights kept float32");
+    }
+
+    /** {@link #logitsOfEveryPosition} with the weights in {@code precision}, after {@code inspect} saw the model. */
+    private static float[] logitsIn(WeightPrecision precision, LlamaConfig config,
+                                    Map<String, Safetensors.Tensor> weights, long[] tokens,
+                                    ModelCheck inspect) throws IOException {
+        try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu(), 64, precision,
+                network.cocoon.worker.inference.LoadProgress.NONE)) {
+            inspect.check(model);
+            return logitsOfEveryPosition(model, tokens);
+        }
+    }
+
+    /** A look at a loaded model before it runs; may read its weights back (which can throw). */
+    private interface ModelCheck {
+        void check(LlamaModel model) throws IOException;
     }
 
     private static float[] logitsOfEveryPosition(LlamaModel model, long[] tokens) {
