@@ -90,7 +90,10 @@ class SpendStoreCrashTest {
                 assertTrue(writer.isAlive() && System.nanoTime() < deadline, "the writer stopped: " + other);
                 Thread.sleep(1);
             }
-            writer.destroyForcibly(); // SIGKILL, at whatever point of a save the writer has reached
+            // SIGKILL, at whatever point of a save the writer has reached. Through its handle, not
+            // Process.destroyForcibly, which also closes the writer's output: the lines it printed but the reader
+            // had not yet read would be lost, and a slow reader would then report an older save than the last.
+            writer.toHandle().destroyForcibly();
             assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
             reader.join(TimeUnit.SECONDS.toMillis(30));
             long last = acknowledged.get();
